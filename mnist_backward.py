@@ -1,0 +1,106 @@
+"""Lesson 5 and 6.1: train the MLP of mnist_forward.py, resuming from ./model/.
+
+    python mnist_backward.py                    # the notes' 50000 steps
+    python mnist_backward.py --steps 2000       # any flag overrides its constant
+
+Ctrl-C (or SIGTERM) saves and stops; running again resumes where it stopped.
+"""
+import os
+import time
+
+import tensorflow.compat.v1 as tf
+
+import input_data
+import mnist_forward
+import mnist_util
+
+BATCH_SIZE = 200             # images per training step
+LEARNING_RATE_BASE = 0.1     # initial learning rate
+LEARNING_RATE_DECAY = 0.99   # learning rate is multiplied by this once per epoch
+REGULARIZER = 0.0001         # weight of the L2 loss
+STEPS = 50000                # training steps in total, over resumes
+MOVING_AVERAGE_DECAY = 0.99  # decay of the weights' moving averages
+MODEL_SAVE_PATH = mnist_util.MODEL_DIR
+MODEL_NAME = 'mnist_model'
+
+
+def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PATH,
+             save_every=mnist_util.SAVE_EVERY, print_every=mnist_util.SAVE_EVERY, seed=None):
+    """Trains until global_step reaches `steps`, saving to `model_dir` as it goes."""
+    tf.set_random_seed(seed)
+    x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
+    y_ = tf.placeholder(tf.float32, [None, mnist_forward.OUTPUT_NODE])
+    y = mnist_forward.forward(x, REGULARIZER)
+    global_step = tf.Variable(0, trainable=False)
+
+    ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
+    cem = tf.reduce_mean(ce)
+    loss = cem + tf.add_n(tf.get_collection('losses'))
+
+    learning_rate = tf.train.exponential_decay(
+        LEARNING_RATE_BASE,
+        global_step,
+        mnist.train.num_examples / batch_size,  # decay once per epoch
+        LEARNING_RATE_DECAY,
+        staircase=True)
+    train_step = tf.train.GradientDescentOptimizer(learning_rate).minimize(
+        loss, global_step=global_step)
+
+    ema = tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
+    ema_op = ema.apply(tf.trainable_variables())
+    with tf.control_dependencies([train_step, ema_op]):
+        train_op = tf.no_op(name='train')
+
+    # Validation accuracy of the moving-average weights, as the book chapter watches it.
+    ema_accuracy = mnist_util.accuracy_op(mnist_util.ema_forward(ema, mnist_forward.forward,
+                                                                 x, None), y_)
+    saver = tf.train.Saver(save_relative_paths=True)
+    save_path = os.path.join(model_dir, MODEL_NAME)
+
+    with tf.Session(config=mnist_util.session_config()) as sess:
+        step = mnist_util.restore_or_init(sess, saver, model_dir, global_step)
+        path = None
+        sess.graph.finalize()  # the loop below adds no ops: memory stays flat
+        progress = mnist_util.Progress(model_dir, batch_size, sess.graph)
+
+        def validate():
+            return mnist_util.evaluate(sess, ema_accuracy, x, y_,
+                                       mnist.validation.images, mnist.validation.labels)
+
+        with mnist_util.StopSignal() as stop:
+            while step < steps and not stop.requested:
+                start = time.perf_counter()
+                xs, ys = mnist.train.next_batch(batch_size)
+                fed = time.perf_counter()
+                _, loss_value, step = sess.run([train_op, loss, global_step],
+                                               feed_dict={x: xs, y_: ys})
+                progress.step(fed - start, time.perf_counter() - fed)
+                if step % print_every == 0 or step == steps:
+                    print("After %d training step(s), loss on training batch is %g."
+                          % (step, loss_value))
+                    progress.scalars(step, loss=loss_value,
+                                     learning_rate=sess.run(learning_rate))
+                if step % save_every == 0 or step == steps or stop.requested:
+                    path = mnist_util.save_and_validate(sess, saver, save_path, global_step,
+                                                        validate, progress)
+                    progress.report_speed(step)
+        progress.close()
+        if stop.requested:
+            print('Stopped by %s at step %d; saved %s. Run again to resume.'
+                  % (stop.requested, step, path or 'nothing new'))
+        elif step >= steps:
+            print('Reached %d steps; the model is in %s.' % (steps, model_dir))
+
+
+def main(argv):
+    del argv
+    mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True, seed=FLAGS.seed)
+    backward(mnist, steps=FLAGS.steps, batch_size=FLAGS.batch_size, model_dir=FLAGS.model_dir,
+             save_every=FLAGS.save_every, print_every=FLAGS.print_every, seed=FLAGS.seed)
+
+
+FLAGS = mnist_util.FLAGS
+
+if __name__ == '__main__':
+    mnist_util.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, mnist_util.SAVE_EVERY)
+    mnist_util.run(main)
