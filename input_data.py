@@ -192,7 +192,7 @@ class DataSet(object):
                                  % (images.shape, labels.shape))
             self._num_examples = images.shape[0]
             if reshape:
-                images = images.reshape(images.shape[0], -1)
+                images = images.reshape(images.shape[0], int(np.prod(images.shape[1:])))
             if dtype == np.float32:
                 images = images.astype(np.float32) * np.float32(1.0 / 255.0)
         self._images = images
@@ -251,6 +251,7 @@ class DataSet(object):
 def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32, reshape=True,
                    validation_size=5000, seed=None, source_url=DEFAULT_SOURCE_URL):
     """Returns Datasets(train, validation, test), fetching missing files into `train_dir`."""
+    dtype = _numpy_dtype(dtype)  # fail before any download
     if fake_data:
         def fake():
             return DataSet([], [], fake_data=True, one_hot=one_hot, dtype=dtype, seed=seed)

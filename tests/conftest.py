@@ -1,0 +1,116 @@
+"""Shared fixtures: a data folder filled by the loader, and runners for the course scripts."""
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import input_data  # noqa: E402  (needs ROOT on the path)
+
+if os.environ.get("MNIST_MIRROR"):  # a relative mirror path must survive cwd changes
+    os.environ["MNIST_MIRROR"] = os.path.abspath(os.environ["MNIST_MIRROR"])
+
+TIMEOUT = 300
+
+
+@pytest.fixture(scope='session')
+def data_dir(tmp_path_factory):
+    """A folder with the four MNIST .gz files, filled by the loader itself.
+
+    With $MNIST_MIRROR set (here and in CI) it is a fresh folder filled from
+    that mirror; without it, the project's data/ folder, filled from the
+    public mirrors as a student's would be.
+    """
+    if os.environ.get('MNIST_MIRROR'):
+        path = str(tmp_path_factory.mktemp('data'))
+    else:
+        path = os.path.join(ROOT, 'data')
+    for name in input_data.SHA256:
+        input_data.maybe_download(name, path)
+    return path
+
+
+def script_env(**extra):
+    env = dict(os.environ, PYTHONUNBUFFERED='1')
+    env.update(extra)
+    return env
+
+
+def run_script(name, *args, cwd=None, timeout=TIMEOUT, env=None, stdin=None):
+    """Runs one of the course scripts; returns the CompletedProcess (text)."""
+    return subprocess.run([sys.executable, os.path.join(ROOT, name)] + [str(a) for a in args],
+                          cwd=cwd or ROOT, env=env or script_env(), input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+class Running(object):
+    """A script started in the background whose stdout lines we can wait for."""
+
+    def __init__(self, name, *args, cwd=None, env=None):
+        self.proc = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, name)] + [str(a) for a in args],
+            cwd=cwd or ROOT, env=env or script_env(), stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        self.lines = []
+        self._queue = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.proc.stdout:
+            self._queue.put(line.rstrip('\n'))
+        self._queue.put(None)
+
+    def wait_for(self, pattern, timeout=TIMEOUT):
+        """Returns the match of the first new stdout line matching `pattern`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                line = self._queue.get(timeout=max(0.1, deadline - time.time()))
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.lines.append(line)
+            match = re.search(pattern, line)
+            if match:
+                return match
+        raise AssertionError('no line matching %r; got:\n%s\nstderr:\n%s'
+                             % (pattern, '\n'.join(self.lines), self.stderr_so_far()))
+
+    def finish(self, timeout=TIMEOUT):
+        """Waits for exit; returns (returncode, all stdout lines, stderr)."""
+        self.proc.wait(timeout=timeout)
+        while True:
+            line = self._queue.get(timeout=10)
+            if line is None:
+                break
+            self.lines.append(line)
+        return self.proc.returncode, self.lines, self.proc.stderr.read()
+
+    def stderr_so_far(self):
+        return '' if self.proc.poll() is None else self.proc.stderr.read()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def running():
+    """Starts background scripts and makes sure none outlives the test."""
+    started = []
+
+    def start(name, *args, **kwargs):
+        started.append(Running(name, *args, **kwargs))
+        return started[-1]
+    yield start
+    for r in started:
+        r.kill()

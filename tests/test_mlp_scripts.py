@@ -1,0 +1,144 @@
+"""The lesson 5/6.1 scripts run for real, as subprocesses, on MNIST from the mirror."""
+import os
+import re
+import signal
+
+import pytest
+
+from conftest import run_script
+
+LOSS = r'After (\d+) training step\(s\), loss on training batch is ([0-9.e+-]+)\.$'
+VALIDATION = r'After (\d+) training step\(s\), validation accuracy using average model is ([0-9.]+)$'
+TEST = r'After (\d+) training step\(s\), test accuracy = ([0-9.]+)$'
+
+
+def matches(pattern, text):
+    return [m.groups() for m in re.finditer(pattern, text, re.M)]
+
+
+def no_traceback(result):
+    assert 'Traceback' not in result.stderr, result.stderr
+
+
+def train(data_dir, model_dir, *args):
+    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                        *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_train_resume_then_test(tmp_path, data_dir):
+    model_dir = tmp_path / 'model'
+    first = train(data_dir, model_dir, '--steps', 300, '--save_every', 100, '--print_every', 100,
+                  '--seed', 1)
+    assert [int(s) for s, _ in matches(LOSS, first.stdout)] == [100, 200, 300]
+    validation = matches(VALIDATION, first.stdout)
+    assert [int(s) for s, _ in validation] == [100, 200, 300]
+    assert float(validation[-1][1]) > 0.85
+    assert len(matches(r'images/s \(per step: feeding [0-9.]+ ms, session run [0-9.]+ ms',
+                       first.stdout)) == 3
+    assert 'Resuming' not in first.stdout
+    files = os.listdir(model_dir)
+    for step in (100, 200, 300):
+        assert 'mnist_model-%d.index' % step in files
+    assert any(f.startswith('events.out.tfevents') for f in files)
+
+    # A second run resumes at 300 and stops at --steps in total, not 300 more.
+    second = train(data_dir, model_dir, '--steps', 500, '--save_every', 100, '--print_every', 100)
+    assert re.search(r'^Resuming from .*mnist_model-300$', second.stdout, re.M)
+    assert [int(s) for s, _ in matches(LOSS, second.stdout)] == [400, 500]
+    assert 'Reached 500 steps' in second.stdout
+    assert 'mnist_model-600.index' not in os.listdir(model_dir)
+
+    # Nothing is left to do at 500: no step runs, nothing is saved.
+    third = train(data_dir, model_dir, '--steps', 500)
+    assert matches(LOSS, third.stdout) == [] and 'Reached 500 steps' in third.stdout
+
+    tested = run_script('mnist_test.py', '--once', '--data_dir', data_dir, '--model_dir',
+                        model_dir)
+    assert tested.returncode == 0, tested.stderr
+    ((step, accuracy),) = matches(TEST, tested.stdout)
+    assert step == '500' and 0.88 < float(accuracy) <= 1.0
+
+
+def test_once_without_checkpoint(tmp_path, data_dir):
+    result = run_script('mnist_test.py', '--once', '--data_dir', data_dir, '--model_dir',
+                        tmp_path / 'nothing_here')
+    assert result.returncode == 1
+    assert result.stdout.rstrip().endswith('No checkpoint file found')
+    no_traceback(result)
+
+
+@pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM])
+def test_signal_saves_and_exits_cleanly(tmp_path, data_dir, running, signum):
+    model_dir = tmp_path / 'model'
+    trainer = running('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                      '--steps', 100000, '--print_every', 30, '--save_every', 100000)
+    trainer.wait_for(LOSS)
+    trainer.proc.send_signal(signum)
+    code, lines, stderr = trainer.finish()
+    assert code == 0, stderr
+    assert 'Traceback' not in stderr
+    stopped = re.search(r'^Stopped by %s at step (\d+); saved (.*)\. Run again to resume\.$'
+                        % signal.Signals(signum).name, '\n'.join(lines), re.M)
+    assert stopped, lines
+    assert stopped.group(2) == os.path.join(str(model_dir), 'mnist_model-' + stopped.group(1))
+    assert os.path.exists(stopped.group(2) + '.index')
+
+
+def test_sigkill_then_restart_resumes(tmp_path, data_dir, running):
+    model_dir = tmp_path / 'model'
+    trainer = running('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                      '--steps', 100000, '--save_every', 50)
+    saved = 0
+    while saved < 150:
+        saved = int(trainer.wait_for(VALIDATION).group(1))
+    trainer.proc.kill()  # SIGKILL: no chance to save
+    trainer.proc.wait()
+    result = train(data_dir, model_dir, '--steps', saved + 100, '--save_every', 50)
+    resumed = re.search(r'^Resuming from .*mnist_model-(\d+)$', result.stdout, re.M)
+    assert resumed and int(resumed.group(1)) >= saved
+    assert 'Reached %d steps' % (saved + 100) in result.stdout
+
+
+def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
+    """Saves every 10 steps rotate checkpoints away under the watcher: it must never crash."""
+    model_dir = tmp_path / 'model'
+    watcher = running('mnist_test.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                      '--interval_secs', 0.05, '--steps', 400)
+    watcher.wait_for(r'^No checkpoint file found$')
+    train(data_dir, model_dir, '--steps', 400, '--save_every', 10)
+    code, lines, stderr = watcher.finish()
+    assert code == 0, stderr
+    assert 'Traceback' not in stderr
+    steps = [int(s) for s, _ in matches(TEST, '\n'.join(lines))]
+    assert steps and steps[-1] == 400
+    assert steps == sorted(set(steps))  # each checkpoint evaluated once, in order
+    assert lines.count('No checkpoint file found') == 1
+
+
+@pytest.mark.parametrize('args, expected', [
+    (['--steps', '-5'], 'steps'),
+    (['--stepz', '10'], 'stepz'),
+    (['extra_argument'], 'extra_argument'),
+])
+def test_bad_flags_fail_loudly(tmp_path, args, expected):
+    result = run_script('mnist_backward.py', '--model_dir', tmp_path, *args)
+    assert result.returncode != 0
+    assert expected in result.stderr
+    no_traceback(result)
+
+
+def test_bad_data_is_one_line_error(tmp_path, data_dir):
+    data_dir = tmp_path / 'data'
+    data_dir.mkdir()
+    good = open(os.path.join(data_dir, 'train-images-idx3-ubyte.gz'), 'rb').read()
+    (data_dir / 'train-images-idx3-ubyte.gz').write_bytes(good[:100000])
+    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir',
+                        tmp_path / 'model')
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.match(r'mnist_backward\.py: error: .*train-images-idx3-ubyte\.gz is truncated.*'
+                    r'delete it', last), last
+    no_traceback(result)
+    assert not os.path.exists(tmp_path / 'model' / 'checkpoint')
