@@ -81,9 +81,10 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                     progress.scalars(step, loss=loss_value,
                                      learning_rate=sess.run(learning_rate))
                 if step % save_every == 0 or step == steps or stop.requested:
+                    progress.report_speed(step)
                     path = mnist_util.save_and_validate(sess, saver, save_path, global_step,
                                                         validate, progress)
-                    progress.report_speed(step)
+                    progress.restart()
         progress.close()
         if stop.requested:
             print('Stopped by %s at step %d; saved %s. Run again to resume.'

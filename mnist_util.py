@@ -164,14 +164,18 @@ def evaluate(sess, accuracy, x, y_, images, labels, reshape=None):
 
 
 class Progress(object):
-    """Times the steps between two reports and writes the TensorBoard scalars."""
+    """Times training steps between reports and writes the TensorBoard scalars.
+
+    Checkpointing and validation happen between two timed stretches, so the
+    images/s figure is training alone.
+    """
 
     def __init__(self, model_dir, batch_size, graph):
         self.batch_size = batch_size
         self.writer = tf.summary.FileWriter(model_dir, graph)
-        self._reset()
+        self.restart()
 
-    def _reset(self):
+    def restart(self):
         self.steps, self.feed_secs, self.run_secs = 0, 0.0, 0.0
         self.started = time.perf_counter()
 
@@ -186,7 +190,7 @@ class Progress(object):
         self.writer.add_summary(summary, step)
 
     def report_speed(self, step):
-        """Prints images/s since the last report, with the time per step split in two."""
+        """Prints images/s since restart(), with the time per step split in three."""
         if not self.steps:
             return
         wall = time.perf_counter() - self.started
@@ -196,7 +200,6 @@ class Progress(object):
               % (step, self.steps * self.batch_size / wall, self.feed_secs * ms,
                  self.run_secs * ms, (wall - self.feed_secs - self.run_secs) * ms))
         self.scalars(step, images_per_sec=self.steps * self.batch_size / wall)
-        self._reset()
 
     def close(self):
         self.writer.close()
