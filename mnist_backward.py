@@ -86,11 +86,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                                                         validate, progress)
                     progress.restart()
         progress.close()
-        if stop.requested:
-            print('Stopped by %s at step %d; saved %s. Run again to resume.'
-                  % (stop.requested, step, path or 'nothing new'))
-        elif step >= steps:
-            print('Reached %d steps; the model is in %s.' % (steps, model_dir))
+        mnist_util.say_how_it_ended(stop, step, steps, path, model_dir)
 
 
 def main(argv):

@@ -20,6 +20,7 @@ DATA_DIR = os.path.join(HERE, 'data')    # the notes' './data/', found from this
 MODEL_DIR = os.path.join(HERE, 'model')  # the notes' './model/', found from this folder
 SAVE_EVERY = 1000                        # the notes save every 1000 steps
 EVAL_BATCH = 5000                        # images per session run when evaluating
+RESTORE_TRIES = 5                        # failed restores of one checkpoint before giving up
 
 FLAGS = flags.FLAGS
 
@@ -217,6 +218,14 @@ def save_and_validate(sess, saver, save_path, global_step, validate, progress):
     return path
 
 
+def say_how_it_ended(stop, step, steps, path, model_dir):
+    if stop.requested:
+        print('Stopped by %s at step %d; saved %s. Run again to resume.'
+              % (stop.requested, step, path or 'nothing new'))
+    elif step >= steps:
+        print('Reached %d steps; the model is in %s.' % (steps, model_dir))
+
+
 # ----------------------------------------------------------------- testing
 
 def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
@@ -224,15 +233,17 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
 
     Returns the exit status: 0 after evaluating (once, or the checkpoint of
     `last_step`), 1 with --once and no checkpoint. A checkpoint deleted or
-    still being written while we read it is retried at the next poll.
+    still being written while we read it is tried again at the next poll; one
+    that keeps failing is not this model's, which is an error.
     """
-    evaluated = None
+    evaluated = failed = None
+    failures = 0
     waiting_said = False
     while True:
         path = _latest_checkpoint(model_dir)
         if path is None:
             if not waiting_said:
-                print('No checkpoint file found')
+                print('No checkpoint file found', flush=True)
                 waiting_said = True
             if once:
                 return 1
@@ -240,16 +251,19 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
             try:
                 saver.restore(sess, path)
             except (tf.errors.OpError, ValueError) as e:
-                if once:
-                    raise UsageError('cannot read checkpoint %s (%s)' % (path, _first_line(e)))
-                path = None  # rotated away or half-written: look again at the next poll
-            if path is not None:
-                global_step = os.path.basename(path).split('-')[-1]
-                print('After %s training step(s), test accuracy = %g'
-                      % (global_step, evaluate_fn()), flush=True)
-                evaluated = path
-                if once or (global_step.isdigit() and int(global_step) >= last_step):
-                    return 0
+                failures = failures + 1 if path == failed else 1
+                failed = path
+                if failures >= RESTORE_TRIES:
+                    raise UsageError('cannot restore %s (%s); is it a checkpoint of this model?'
+                                     % (path, _first_line(e)))
+                time.sleep(min(interval_secs, 1.0))
+                continue  # rotated away or half-written: look again
+            global_step = os.path.basename(path).split('-')[-1]
+            print('After %s training step(s), test accuracy = %g'
+                  % (global_step, evaluate_fn()), flush=True)
+            evaluated = path
+            if once or (global_step.isdigit() and int(global_step) >= last_step):
+                return 0
         time.sleep(interval_secs)
 
 

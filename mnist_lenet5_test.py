@@ -1,0 +1,58 @@
+"""Lesson 7: watch ./model/lenet5/ and print the test accuracy of each new checkpoint.
+
+    python mnist_lenet5_test.py          # beside a running mnist_lenet5_backward.py
+    python mnist_lenet5_test.py --once   # the latest checkpoint, then exit
+
+The 10000 test images go through the moving-average (EMA) weights, without dropout.
+"""
+import tensorflow.compat.v1 as tf
+from absl import flags
+
+import input_data
+import mnist_lenet5_backward
+import mnist_lenet5_forward
+import mnist_util
+
+TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
+
+
+def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
+         interval_secs=TEST_INTERVAL_SECS, steps=mnist_lenet5_backward.STEPS,
+         fc_size=mnist_lenet5_forward.FC_SIZE):
+    """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
+                                        mnist_lenet5_forward.IMAGE_SIZE,
+                                        mnist_lenet5_forward.NUM_CHANNELS])
+        y_ = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.OUTPUT_NODE])
+        y = mnist_lenet5_forward.forward(x, False, None, fc_size)
+
+        ema = tf.train.ExponentialMovingAverage(mnist_lenet5_backward.MOVING_AVERAGE_DECAY)
+        ema_restore = ema.variables_to_restore()
+        saver = tf.train.Saver(ema_restore)
+
+        accuracy = mnist_util.accuracy_op(y, y_)
+        g.finalize()  # the graph is built once; polling adds nothing to it
+        with tf.Session(config=mnist_util.session_config()) as sess:
+            return mnist_util.watch(
+                saver, sess, model_dir,
+                lambda: mnist_util.evaluate(sess, accuracy, x, y_, mnist.test.images,
+                                            mnist.test.labels, mnist_lenet5_backward.reshape),
+                once, interval_secs, steps)
+
+
+def main(argv):
+    del argv
+    mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
+    return test(mnist, FLAGS.model_dir, FLAGS.once, FLAGS.interval_secs, FLAGS.steps,
+                FLAGS.fc_size)
+
+
+FLAGS = mnist_util.FLAGS
+
+if __name__ == '__main__':
+    mnist_util.define_test_flags(mnist_lenet5_backward.MODEL_SAVE_PATH,
+                                 mnist_lenet5_backward.STEPS, TEST_INTERVAL_SECS)
+    flags.DEFINE_integer('fc_size', mnist_lenet5_forward.FC_SIZE, 'Units of the fully '
+                         'connected layer, as trained.', lower_bound=1)
+    mnist_util.run(main)

@@ -1,0 +1,94 @@
+"""Lesson 7: LeNet-5 shapes, and its scripts run for real on MNIST from the mirror."""
+import os
+import re
+
+import tensorflow.compat.v1 as tf
+
+import mnist_backward
+import mnist_lenet5_backward
+import mnist_lenet5_forward
+from conftest import run_script
+from test_mlp_scripts import LOSS, TEST, VALIDATION, matches, no_traceback
+
+tf.disable_v2_behavior()
+
+
+def shapes_of(graph, op_type):
+    return [op.outputs[0].shape.as_list() for op in graph.get_operations() if op.type == op_type]
+
+
+def test_shapes_through_the_network():
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+        y = mnist_lenet5_forward.forward(x, False, None)
+        assert shapes_of(g, 'Conv2D') == [[None, 28, 28, 32], [None, 14, 14, 64]]
+        assert shapes_of(g, 'MaxPool') == [[None, 14, 14, 32], [None, 7, 7, 64]]
+        assert [v.shape.as_list() for v in tf.trainable_variables()] == [
+            [5, 5, 1, 32], [32], [5, 5, 32, 64], [64], [3136, 512], [512], [512, 10], [10]]
+        assert y.shape.as_list() == [None, 10]
+        assert not any('dropout' in op.name for op in g.get_operations())
+    with tf.Graph().as_default() as g:
+        mnist_lenet5_forward.forward(tf.placeholder(tf.float32, [7, 28, 28, 1]), True, 0.1, 64)
+        assert any('dropout' in op.name for op in g.get_operations())
+        assert len(tf.get_collection('losses')) == 4  # the four weights, not the biases
+        assert [v.shape.as_list() for v in tf.trainable_variables()][4] == [3136, 64]
+
+
+def test_own_checkpoint_folder():
+    assert mnist_lenet5_backward.MODEL_SAVE_PATH != mnist_backward.MODEL_SAVE_PATH
+    assert os.path.dirname(mnist_lenet5_backward.MODEL_SAVE_PATH) == mnist_backward.MODEL_SAVE_PATH
+
+
+def test_train_resume_then_test(tmp_path, data_dir):
+    model_dir = tmp_path / 'lenet5'
+    common = ['--data_dir', data_dir, '--model_dir', model_dir]
+    first = run_script('mnist_lenet5_backward.py', *common, '--steps', 200, '--seed', 2)
+    assert first.returncode == 0, first.stderr
+    assert [int(s) for s, _ in matches(LOSS, first.stdout)] == [100, 200]  # every 100, the notes'
+    ((step, accuracy),) = matches(VALIDATION, first.stdout)  # saved at the last step only
+    assert step == '200' and float(accuracy) > 0.6
+
+    second = run_script('mnist_lenet5_backward.py', *common, '--steps', 300)
+    assert second.returncode == 0, second.stderr
+    assert re.search(r'^Resuming from .*mnist_model-200$', second.stdout, re.M)
+    assert [int(s) for s, _ in matches(LOSS, second.stdout)] == [300]
+
+    tested = run_script('mnist_lenet5_test.py', '--once', *common)
+    assert tested.returncode == 0, tested.stderr
+    ((step, accuracy),) = matches(TEST, tested.stdout)
+    assert step == '300' and float(accuracy) > 0.7
+
+
+def test_deep_mnist_configuration_by_flags(tmp_path, data_dir):
+    common = ['--data_dir', data_dir, '--model_dir', tmp_path / 'deep', '--fc_size', 1024]
+    trained = run_script('mnist_lenet5_backward.py', *common, '--optimizer', 'adam',
+                         '--learning_rate', 1e-4, '--learning_rate_decay', 1, '--regularizer', 0,
+                         '--batch_size', 50, '--steps', 100)
+    assert trained.returncode == 0, trained.stderr
+    assert [int(s) for s, _ in matches(LOSS, trained.stdout)] == [100]
+    tested = run_script('mnist_lenet5_test.py', '--once', *common)
+    assert tested.returncode == 0, tested.stderr
+    ((step, accuracy),) = matches(TEST, tested.stdout)
+    assert step == '100' and float(accuracy) > 0.5
+
+    # Watching it without --fc_size builds the 512-unit graph: a clear error, not a hang.
+    wrong = run_script('mnist_lenet5_test.py', '--once', '--data_dir', data_dir, '--model_dir',
+                       tmp_path / 'deep')
+    assert wrong.returncode == 1
+    assert re.search(r'mnist_lenet5_test\.py: error: cannot restore .*mnist_model-100 .*'
+                     r'is it a checkpoint of this model\?', wrong.stderr)
+    no_traceback(wrong)
+
+
+def test_resuming_from_another_models_checkpoint_is_an_error(tmp_path, data_dir):
+    mlp_dir = tmp_path / 'mlp'
+    assert run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', mlp_dir,
+                      '--steps', 10).returncode == 0
+    result = run_script('mnist_lenet5_backward.py', '--data_dir', data_dir, '--model_dir',
+                        mlp_dir, '--steps', 20)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.match(r'mnist_lenet5_backward\.py: error: cannot resume from .*mnist_model-10 ',
+                    last), last
+    no_traceback(result)
+    assert 'mnist_model-20.index' not in os.listdir(mlp_dir)  # nothing of the MLP's was touched
