@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py speed mlp          # images/s, TF vs the PyTorch yardstick
     python benchmarks/bench.py accuracy mlp       # test accuracy against steps and wall time
+    python benchmarks/bench.py app                # the app on pic/ and on drawn/photographed digits
 
 `accuracy` trains with the course defaults (50000 steps) in a fresh temporary
 model folder while the test script watches it, as a student would run them;
@@ -16,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -80,6 +83,8 @@ def accuracy(model, save_every, extra):
     with tempfile.TemporaryDirectory() as model_dir:
         common = ['--model_dir', model_dir]
         watch_args = common + ['--interval_secs', 1] + (['--steps', steps] if steps else [])
+        if '--fc_size' in extra:  # the watcher builds the same graph
+            watch_args += ['--fc_size', extra[extra.index('--fc_size') + 1]]
         started = time.time()
         train = subprocess.Popen([sys.executable, trainer, '--save_every', str(save_every)]
                                  + common + extra, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -99,10 +104,78 @@ def accuracy(model, save_every, extra):
         print('| %d | %.0f | %.2f%% |' % (step, secs, 100 * acc))
 
 
+def notes_restore_model(testPicArr, model_dir, decay):
+    """The notes' restore_model, as they wrote it: a new graph, session and restore per call."""
+    import tensorflow.compat.v1 as tf
+    import mnist_forward
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
+        y = mnist_forward.forward(x, None)
+        preValue = tf.argmax(y, 1)
+        saver = tf.train.Saver(tf.train.ExponentialMovingAverage(decay).variables_to_restore())
+        with tf.Session() as sess:
+            saver.restore(sess, tf.train.get_checkpoint_state(model_dir).model_checkpoint_path)
+            return sess.run(preValue, feed_dict={x: testPicArr})[0]
+
+
+def app(model_dirs, photos_dir):
+    """Accuracy of the app per model and preprocessing, and its per-picture time."""
+    sys.path.insert(0, ROOT)
+    sys.path.insert(0, HERE)
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
+    import make_pictures
+    import mnist_app
+    import mnist_backward
+    import preprocess
+    photos = make_pictures.make_photos(photos_dir)
+    pic_dir = os.path.join(ROOT, 'pic')
+    sets = {'pic/': [(os.path.join(pic_dir, '%d.png' % d), d) for d in range(10)],
+            'drawn + photographed (%d)' % len(photos):
+                [(os.path.join(photos_dir, f), make_pictures.label_of(f)) for f in photos]}
+    print('| model | preprocessing | ' + ' | '.join(sets) + ' |')
+    print('|---|---|' + '---|' * len(sets))
+    for kind in mnist_app.MODELS:
+        model = mnist_app.Model(kind, model_dirs.get(kind))
+        if not model.checkpoint:
+            print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
+            continue
+        for method in ('course', preprocess.DEFAULT):
+            cells = []
+            for name, items in sets.items():
+                arrays = np.concatenate([preprocess.pre_pic(p, method) for p, _ in items])
+                predicted = model.predict(arrays).argmax(axis=1)
+                wrong = [os.path.basename(p) for (p, d), q in zip(items, predicted) if d != q]
+                cells.append('%d/%d%s' % (len(items) - len(wrong), len(items),
+                                          (' (wrong: %s)' % ', '.join(wrong)) if wrong else ''))
+            print('| %s | %s | %s |' % (kind, method, ' | '.join(cells)), flush=True)
+
+    model = mnist_app.Model('mlp', model_dirs.get('mlp'))
+    arrays = [preprocess.pre_pic(p, 'course') for p, _ in sets['pic/']]
+    start = time.perf_counter()
+    for _ in range(10):
+        for a in arrays:
+            model.predict(a)
+    ours = (time.perf_counter() - start) / (10 * len(arrays))
+    start = time.perf_counter()
+    for a in arrays:
+        notes_restore_model(a, model.model_dir, mnist_backward.MOVING_AVERAGE_DECAY)
+    notes = (time.perf_counter() - start) / len(arrays)
+    start = time.perf_counter()
+    for p, _ in sets['pic/']:
+        model.predict(preprocess.pre_pic(p))
+    whole = (time.perf_counter() - start) / len(arrays)
+    print('\nPer picture, MLP, model already loaded: %.2f ms; the notes\' restore per picture: '
+          '%.0f ms (%.0fx). With the default preprocessing of a pic/ file included: %.1f ms.'
+          % (1000 * ours, 1000 * notes, notes / ours, 1000 * whole))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('what', choices=['speed', 'accuracy'])
-    parser.add_argument('model', choices=sorted(MODELS))
+    parser.add_argument('what', choices=['speed', 'accuracy', 'app'])
+    parser.add_argument('model', nargs='?', choices=sorted(MODELS))
+    parser.add_argument('--mlp_dir', help='app: MLP checkpoints (default model/)')
+    parser.add_argument('--lenet5_dir', help='app: LeNet-5 checkpoints (default model/lenet5/)')
     parser.add_argument('--rounds', type=int, default=3, help='speed: rounds (default 3)')
     parser.add_argument('--steps', type=int, default=0,
                         help='speed: steps a run (default: 3000 MLP, 500 LeNet-5)')
@@ -110,7 +183,10 @@ def main():
                         help='accuracy: checkpoint interval (5000)')
     parser.add_argument('extra', nargs='*', help='flags for the trainer, after --')
     args = parser.parse_args()
-    if args.what == 'speed':
+    if args.what == 'app':
+        with tempfile.TemporaryDirectory() as photos_dir:
+            app({'mlp': args.mlp_dir, 'lenet5': args.lenet5_dir}, photos_dir)
+    elif args.what == 'speed':
         steps = args.steps or {'mlp': 3000, 'lenet5': 500}[args.model]
         speed(args.model, args.rounds, steps, args.extra)
     else:

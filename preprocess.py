@@ -1,0 +1,218 @@
+"""A picture file -> the networks' input: [1, 784] float32 in [0, 1], white digit on black.
+
+Two methods:
+  mnist  (default) puts any picture into MNIST's own normalisation: find the
+         ink against the paper whatever their colours (dark on light or light
+         on dark, uneven light), threshold adaptively, crop to the digit, even
+         out the stroke width, scale into a 20x20 box keeping the aspect ratio,
+         and centre it by centre of mass in 28x28.
+  course the notes' pre_pic: resize the whole picture to 28x28, invert, and
+         threshold at 50.
+"""
+import os
+import warnings
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageOps
+
+METHODS = ('mnist', 'course')
+DEFAULT = 'mnist'
+MAX_PIXELS = 50000000  # larger pictures are refused (decompression bombs)
+MIN_SIDE = 8           # smaller pictures cannot hold a digit
+WORK_SIDE = 384        # the longest side of the copy the digit is looked for in
+THRESHOLD = 50         # the notes' binarisation threshold (course method)
+BOX = 20               # MNIST digits fit a 20x20 box ...
+SIZE = 28              # ... centred by mass in 28x28
+STROKE = 0.12          # MNIST stroke width, as a fraction of the digit's longest side
+MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
+
+
+class PictureError(Exception):
+    """A picture that cannot be read or holds no digit; the message says why, in one line."""
+
+
+def load(path):
+    """Returns the picture as an RGB float array [H, W, 3] in [0, 1]: first frame, EXIF
+    rotation applied, transparency laid on white paper."""
+    if os.path.isdir(path):
+        raise PictureError('is a folder, not a picture')
+    if not os.path.exists(path):
+        raise PictureError('no such file')
+    if os.path.getsize(path) == 0:
+        raise PictureError('is an empty file')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', Image.DecompressionBombWarning)  # we check the size
+        try:
+            with Image.open(path) as im:
+                width, height = im.size
+                if width * height > MAX_PIXELS:
+                    raise PictureError('is too large (%dx%d pixels; the limit is %d pixels)'
+                                       % (width, height, MAX_PIXELS))
+                if min(width, height) < MIN_SIDE:
+                    raise PictureError('is too small (%dx%d pixels) to hold a digit'
+                                       % (width, height))
+                im.seek(0)  # animated pictures: the first frame
+                im = ImageOps.exif_transpose(im)
+                return _to_rgb(im)
+        except Image.DecompressionBombError:
+            raise PictureError('is too large (more than %d pixels)' % MAX_PIXELS)
+        except PictureError:
+            raise
+        except Exception as e:  # Pillow raises many kinds for bad files
+            if isinstance(e, OSError) and 'truncated' in str(e):
+                raise PictureError('is truncated or damaged')
+            if type(e).__name__ == 'UnidentifiedImageError':
+                raise PictureError('is not a picture (Pillow cannot identify it)')
+            raise PictureError('cannot be read (%s)' % (str(e).splitlines() or [repr(e)])[0])
+
+
+def _to_rgb(im):
+    if im.mode in ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F'):
+        grey = np.asarray(im, dtype=np.float32)
+        top = 1.0 if im.mode == 'F' and grey.max() <= 1.0 else (255.0 if grey.max() <= 255 else
+                                                                65535.0)
+        return np.repeat(np.clip(grey / top, 0, 1)[..., None], 3, axis=2)
+    if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or 'transparency' in im.info:
+        im = im.convert('RGBA')
+        paper = Image.new('RGBA', im.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(paper, im)
+    return np.asarray(im.convert('RGB'), dtype=np.float32) / 255.0
+
+
+def pre_pic(picName, method=DEFAULT):
+    """Returns the [1, 784] float32 input for the picture file `picName`."""
+    rgb = load(picName)
+    if method == 'course':
+        return course(rgb)
+    return mnist_style(rgb)
+
+
+def course(rgb):
+    """The notes' pre_pic: whole-picture resize, invert, threshold 50."""
+    im = Image.fromarray(np.uint8(np.round(rgb * 255))).convert('L')
+    im_arr = np.asarray(im.resize((SIZE, SIZE), Image.LANCZOS), dtype=np.int32)
+    im_arr = 255 - im_arr
+    im_arr = np.where(im_arr < THRESHOLD, 0, 255)
+    return (im_arr.reshape([1, SIZE * SIZE]) / 255.0).astype(np.float32)
+
+
+def _resize(array, size, resample=Image.BILINEAR):
+    """Resizes a 2-D float array to `size` = (width, height)."""
+    return np.asarray(Image.fromarray(array.astype(np.float32)).resize(size, resample))
+
+
+def _background(rgb, blocks=6):
+    """The paper's colour at each pixel: block medians, smoothly interpolated. A block whose
+    median is far from the whole picture's (mostly ink) takes the picture's instead."""
+    h, w, _ = rgb.shape
+    overall = np.median(rgb.reshape(-1, 3), axis=0)
+    ys = np.linspace(0, h, blocks + 1).astype(int)
+    xs = np.linspace(0, w, blocks + 1).astype(int)
+    grid = np.empty((blocks, blocks, 3), np.float32)
+    for i in range(blocks):
+        for j in range(blocks):
+            block = rgb[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].reshape(-1, 3)
+            grid[i, j] = np.median(block, axis=0)
+            if np.abs(grid[i, j] - overall).max() > 0.25:
+                grid[i, j] = overall
+    return np.stack([_resize(grid[..., c], (w, h)) for c in range(3)], axis=2)
+
+
+def _box3(a):
+    padded = np.pad(a, 1, mode='edge')
+    h, w = a.shape
+    return sum(padded[i:i + h, j:j + w] for i in range(3) for j in range(3)) / 9.0
+
+
+def _otsu(values):
+    """The threshold that best splits `values` (in [0, 1]) into two classes."""
+    hist, edges = np.histogram(values, bins=256, range=(0.0, 1.0))
+    hist = hist.astype(np.float64)
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight0 = np.cumsum(hist)
+    weight1 = weight0[-1] - weight0
+    mean0 = np.cumsum(hist * centres) / np.maximum(weight0, 1)
+    mean1 = ((hist * centres).sum() - np.cumsum(hist * centres)) / np.maximum(weight1, 1)
+    between = weight0 * weight1 * (mean0 - mean1) ** 2
+    return centres[int(np.argmax(between))]
+
+
+def _stroke_width(mask):
+    """Mean stroke width of a binary mask: twice its area over its boundary length."""
+    inner = mask[1:-1, 1:-1] & mask[:-2, 1:-1] & mask[2:, 1:-1] & mask[1:-1, :-2] & mask[1:-1, 2:]
+    boundary = mask.sum() - inner.sum()
+    return 2.0 * mask.sum() / max(boundary, 1)
+
+
+def _morph(ink, radius, grow):
+    im = Image.fromarray(np.uint8(np.round(np.clip(ink, 0, 1) * 255)))
+    for _ in range(radius):  # repeated 3x3 steps: a rounder pen than one big square
+        im = im.filter(ImageFilter.MaxFilter(3) if grow else ImageFilter.MinFilter(3))
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def mnist_style(rgb):
+    """Finds the digit and normalises it the way MNIST's digits were."""
+    h, w, _ = rgb.shape
+    scale = min(1.0, WORK_SIDE / float(max(h, w)))
+    if scale < 1.0:  # box-average down: keeps thin strokes' ink, averages the noise away
+        size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+        rgb = np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(size, Image.BOX),
+                         dtype=np.float32) / 255.0
+    # Ink is whatever differs from the paper under it, in any colour and either polarity.
+    ink = np.abs(rgb - _background(rgb)).max(axis=2)
+    smooth = _box3(ink)  # a 3x3 mean: specks fade to 1/9, strokes keep 1/3 or more
+    if smooth.max() < MIN_CONTRAST:
+        raise PictureError('holds no digit (the picture is blank)')
+    threshold = max(_otsu(smooth / smooth.max()) * smooth.max(), 0.25 * smooth.max())
+    mask = smooth > threshold
+
+    # Crop to the ink, trimming 0.5% of its mass at each side against stray specks.
+    rows, cols = np.nonzero(mask)
+    weights = smooth[rows, cols]
+    top, bottom = _mass_range(rows, weights)
+    left, right = _mass_range(cols, weights)
+    ink = np.where(smooth > 0.5 * threshold, ink, 0.0)[top:bottom + 1, left:right + 1]
+    mask = mask[top:bottom + 1, left:right + 1]
+
+    # Even out the stroke: MNIST's pens were about STROKE of the digit's size wide.
+    target = STROKE * max(ink.shape)
+    width = _stroke_width(np.pad(mask, 1))
+    if width < 0.7 * target:
+        radius = int(round((target - width) / 2))
+        ink = _morph(np.pad(ink, radius), radius, grow=True)
+    elif width > 1.6 * target:
+        ink = _morph(ink, int(round((width - target) / 2)), grow=False)
+    strength = np.percentile(ink[ink > 0], 90) if (ink > 0).any() else 1.0
+    ink = np.clip(ink / max(strength, 1e-6), 0, 1)
+
+    # Scale into the 20x20 box, aspect kept, then centre by mass in 28x28.
+    h, w = ink.shape
+    factor = BOX / float(max(h, w))
+    small = np.clip(_resize(ink, (max(1, int(round(w * factor))), max(1, int(round(h * factor)))),
+                            Image.LANCZOS), 0, 1)
+    return _centre_by_mass(small).reshape([1, SIZE * SIZE])
+
+
+def _mass_range(index, weights, trim=0.005):
+    order = np.argsort(index)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    low = index[order][np.searchsorted(cumulative, trim)]
+    high = index[order][min(len(order) - 1, np.searchsorted(cumulative, 1 - trim))]
+    return int(low), int(high)
+
+
+def _centre_by_mass(small):
+    h, w = small.shape
+    total = small.sum()
+    if total <= 0:
+        raise PictureError('holds no digit (the picture is blank)')
+    cy = (small.sum(axis=1) * np.arange(h)).sum() / total
+    cx = (small.sum(axis=0) * np.arange(w)).sum() / total
+    top = int(round(SIZE / 2.0 - 0.5 - cy))
+    left = int(round(SIZE / 2.0 - 0.5 - cx))
+    top = min(max(top, 0), SIZE - h)  # keep the whole digit in the picture
+    left = min(max(left, 0), SIZE - w)
+    out = np.zeros((SIZE, SIZE), np.float32)
+    out[top:top + h, left:left + w] = small
+    return out

@@ -1,0 +1,188 @@
+"""Lesson 6.1 part two: mnist_app.py on pic/ and on bad input, with models trained here."""
+import os
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import preprocess
+from conftest import ROOT, run_script
+
+PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
+ANSWER = r'^(.*): (\d) \(([0-9.]+)%\)$'
+
+
+@pytest.fixture(scope='module')
+def mlp_dir(tmp_path_factory, data_dir):
+    path = tmp_path_factory.mktemp('mlp')
+    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', path,
+                        '--steps', 1500, '--seed', 3)
+    assert result.returncode == 0, result.stderr
+    return str(path)
+
+
+def app(*args, stdin=None):
+    return run_script('mnist_app.py', *args, stdin=stdin)
+
+
+def test_batch_mode_gets_every_sample_right(mlp_dir):
+    result = app('--model_dir', mlp_dir, *PIC)
+    assert result.returncode == 0, result.stderr
+    answers = re.findall(ANSWER, result.stdout, re.M)
+    assert [(path, int(digit)) for path, digit, _ in answers] == [(p, d) for d, p in
+                                                                  enumerate(PIC)]
+    assert all(0 < float(confidence) <= 100 for _, _, confidence in answers)
+
+
+def test_course_preprocessing_is_selectable(mlp_dir):
+    result = app('--model_dir', mlp_dir, '--preprocess', 'course', *PIC)
+    assert result.returncode == 0, result.stderr
+    assert len(re.findall(ANSWER, result.stdout, re.M)) == 10
+
+
+def test_interactive_as_in_the_notes(mlp_dir):
+    result = app('--model_dir', mlp_dir, stdin='2\npic/2.png\n%s\n' % PIC[7])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ('input the number of test pictures:'
+                             'the path of test picture:The prediction number is: 2\n'
+                             'the path of test picture:The prediction number is: 7\n')
+
+
+def test_interactive_reasks_bad_counts_and_takes_quoted_paths(mlp_dir):
+    result = app('--model_dir', mlp_dir, stdin='two\n-1\n1\n"%s"\n' % PIC[3])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('Please type a whole number, 0 or more.') == 2
+    assert result.stdout.endswith('The prediction number is: 3\n')
+
+
+@pytest.mark.parametrize('stdin', ['', '3\npic/1.png\n'])
+def test_end_of_input_ends_cleanly(mlp_dir, stdin):
+    result = app('--model_dir', mlp_dir, stdin=stdin)
+    assert result.returncode == 0
+    assert 'Traceback' not in result.stderr
+
+
+def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_path):
+    result = app('--model_dir', mlp_dir, stdin='2\n%s\n%s\n' % (tmp_path / 'nope.png', PIC[5]))
+    assert result.returncode == 1
+    assert '%s: error: no such file' % (tmp_path / 'nope.png') in result.stdout
+    assert result.stdout.endswith('The prediction number is: 5\n')
+
+
+def make_bad_pictures(folder):
+    """Each bad input the issue names, with the words its message must contain."""
+    bad = {}
+    bad[str(folder / 'missing.png')] = 'no such file'
+    (folder / 'a_folder').mkdir()
+    bad[str(folder / 'a_folder')] = 'is a folder'
+    (folder / 'empty.png').write_bytes(b'')
+    bad[str(folder / 'empty.png')] = 'is an empty file'
+    (folder / 'text.png').write_text('this is not a picture\n')
+    bad[str(folder / 'text.png')] = 'is not a picture'
+    data = open(PIC[4], 'rb').read()
+    (folder / 'truncated.png').write_bytes(data[:len(data) // 2])
+    bad[str(folder / 'truncated.png')] = 'truncated'
+    Image.new('L', (1, 1), 0).save(folder / 'tiny.png')
+    bad[str(folder / 'tiny.png')] = 'too small (1x1 pixels)'
+    Image.new('RGB', (300, 300), (255, 255, 255)).save(folder / 'blank.png')
+    bad[str(folder / 'blank.png')] = 'holds no digit'
+    Image.new('1', (10000, 9000), 1).save(folder / 'bomb.png')  # small file, 90 M pixels
+    bad[str(folder / 'bomb.png')] = 'too large'
+    return bad
+
+
+def test_bad_pictures_each_get_one_line_and_the_rest_are_answered(mlp_dir, tmp_path):
+    bad = make_bad_pictures(tmp_path)
+    first, *rest = Image.open(PIC[6]).convert('L'), Image.new('L', (300, 300), 255)
+    first.save(tmp_path / 'animated.gif', save_all=True, append_images=rest, duration=100)
+    paths = [PIC[0]] + list(bad) + [str(tmp_path / 'animated.gif'), PIC[9]]
+    result = app('--model_dir', mlp_dir, *paths)
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(paths)
+    assert lines[0] == '%s: 0' % PIC[0] + lines[0][len(PIC[0]) + 3:]
+    for line, (path, words) in zip(lines[1:], bad.items()):
+        assert line.startswith('%s: error: ' % path) and words in line, line
+    assert re.match(r'.*animated\.gif: 6 \(', lines[-2])  # the first frame
+    assert lines[-1].startswith('%s: 9 (' % PIC[9])
+
+
+def test_no_checkpoint(tmp_path):
+    result = app('--model_dir', tmp_path, *PIC)
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == 'No checkpoint file found'
+    assert 'Traceback' not in result.stderr
+
+
+# --- preprocessing, in process ------------------------------------------------------------
+
+def digit_page(colour=(20, 20, 20), paper=(250, 250, 250)):
+    """pic/7.png recoloured: ink and paper colours of our choosing."""
+    grey = np.asarray(Image.open(PIC[7]).convert('L'), np.float32)[..., None] / 255.0
+    rgb = grey * np.array(paper, np.float32) + (1 - grey) * np.array(colour, np.float32)
+    return Image.fromarray(np.uint8(np.round(rgb)))
+
+
+@pytest.fixture
+def reference(tmp_path):
+    digit_page().save(tmp_path / 'ref.png')
+    return preprocess.pre_pic(str(tmp_path / 'ref.png'))
+
+
+def test_output_is_mnist_shaped(reference):
+    assert reference.shape == (1, 784) and reference.dtype == np.float32
+    image = reference.reshape(28, 28)
+    assert 0 <= image.min() and image.max() <= 1 and image.max() > 0.9
+    rows, cols = np.nonzero(image > 0.05)
+    assert max(rows.max() - rows.min(), cols.max() - cols.min()) <= 21  # the 20x20 box
+    cy = (image.sum(axis=1) * np.arange(28)).sum() / image.sum()
+    cx = (image.sum(axis=0) * np.arange(28)).sum() / image.sum()
+    assert abs(cy - 13.5) <= 0.6 and abs(cx - 13.5) <= 0.6  # centred by mass
+    assert image[0].sum() == 0 and image[:, 0].sum() == 0   # a dark border, as in MNIST
+
+
+def close(a, b):
+    return np.abs(a - b).mean() < 0.03
+
+
+@pytest.mark.parametrize('mode', ['L', 'P', 'LA', 'CMYK', 'I;16', 'RGBA'])
+def test_pillow_modes(tmp_path, reference, mode):
+    page = digit_page()
+    if mode == 'I;16':
+        im = Image.fromarray(np.asarray(page.convert('L'), np.uint16) * 257)
+    elif mode == 'RGBA':  # dark ink on a transparent page
+        rgba = np.zeros((300, 300, 4), np.uint8)
+        rgba[..., 3] = 255 - np.asarray(page.convert('L'))
+        im = Image.fromarray(rgba)
+    else:
+        im = page.convert(mode)
+    path = str(tmp_path / ('pic.jpg' if mode == 'CMYK' else 'pic.png'))
+    im.save(path)
+    assert close(preprocess.pre_pic(path), reference)
+
+
+def test_exif_rotation_is_applied(tmp_path, reference):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # 'rotate 90 degrees clockwise to view'
+    digit_page().transpose(Image.ROTATE_90).save(tmp_path / 'sideways.jpg', exif=exif.tobytes(),
+                                                 quality=95)
+    assert close(preprocess.pre_pic(str(tmp_path / 'sideways.jpg')), reference)
+
+
+@pytest.mark.parametrize('colour, paper', [
+    ((240, 240, 240), (30, 40, 35)),     # chalk on a board
+    ((30, 50, 160), (232, 220, 192)),    # blue ink on beige paper
+    ((185, 35, 35), (196, 198, 200)),    # red ink on grey paper
+])
+def test_ink_and_paper_colours(tmp_path, reference, colour, paper):
+    digit_page(colour, paper).save(tmp_path / 'coloured.png')
+    assert close(preprocess.pre_pic(str(tmp_path / 'coloured.png')), reference)
+
+
+def test_the_notes_method_on_a_photo_like_picture_is_not_the_default(tmp_path, reference):
+    digit_page((185, 35, 35), (196, 198, 200)).save(tmp_path / 'grey.png')
+    course = preprocess.pre_pic(str(tmp_path / 'grey.png'), 'course')
+    assert set(np.unique(course)) <= {0.0, 1.0}
+    assert course.mean() > 0.5  # grey paper inverted past the threshold: mostly white
