@@ -5,20 +5,31 @@
 
 The moving-average (EMA) weights are restored, as the notes do.
 """
+import os
+
 import tensorflow.compat.v1 as tf
 
 import input_data
 import mnist_backward
 import mnist_forward
+import mnist_generateds
 import mnist_util
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
 
 
 def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
-         interval_secs=TEST_INTERVAL_SECS, steps=mnist_backward.STEPS):
-    """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint."""
+         interval_secs=TEST_INTERVAL_SECS, steps=mnist_backward.STEPS, tfrecord_dir=None):
+    """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint.
+
+    With `tfrecord_dir` (lesson 6.2) the test images come from its
+    mnist_test.tfrecords: one batch of all its records, through queue runners.
+    """
     with tf.Graph().as_default() as g:
+        if tfrecord_dir:
+            TEST_NUM = mnist_generateds.count_records(
+                os.path.join(tfrecord_dir, mnist_generateds.TEST_NAME))
+            img_batch, label_batch = mnist_generateds.get_tfrecord(TEST_NUM, False, tfrecord_dir)
         x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
         y_ = tf.placeholder(tf.float32, [None, mnist_forward.OUTPUT_NODE])
         y = mnist_forward.forward(x, None)
@@ -30,17 +41,23 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
         accuracy = mnist_util.accuracy_op(y, y_)
         g.finalize()  # the graph is built once; polling adds nothing to it
         with tf.Session(config=mnist_util.session_config()) as sess:
+            if tfrecord_dir:
+                with mnist_util.QueueRunners(sess) as queues:
+                    images, labels = queues.run([img_batch, label_batch])
+            else:
+                images, labels = mnist.test.images, mnist.test.labels
             return mnist_util.watch(
                 saver, sess, model_dir,
-                lambda: mnist_util.evaluate(sess, accuracy, x, y_,
-                                            mnist.test.images, mnist.test.labels),
+                lambda: mnist_util.evaluate(sess, accuracy, x, y_, images, labels),
                 once, interval_secs, steps)
 
 
 def main(argv):
     del argv
-    mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
-    return test(mnist, FLAGS.model_dir, FLAGS.once, FLAGS.interval_secs, FLAGS.steps)
+    tfrecord_dir = FLAGS.data_dir if FLAGS.data == 'tfrecord' else None
+    mnist = None if tfrecord_dir else input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
+    return test(mnist, FLAGS.model_dir, FLAGS.once, FLAGS.interval_secs, FLAGS.steps,
+                tfrecord_dir)
 
 
 FLAGS = mnist_util.FLAGS
@@ -48,4 +65,5 @@ FLAGS = mnist_util.FLAGS
 if __name__ == '__main__':
     mnist_util.define_test_flags(mnist_backward.MODEL_SAVE_PATH, mnist_backward.STEPS,
                                  TEST_INTERVAL_SECS)
+    mnist_util.define_data_flag()
     mnist_util.run(main)

@@ -58,6 +58,12 @@ def define_test_flags(model_dir, steps, interval_secs):
                          'been evaluated (the trainer\'s --steps).', lower_bound=1)
 
 
+def define_data_flag():
+    flags.DEFINE_enum('data', 'input_data', ['input_data', 'tfrecord'], 'input_data: MNIST '
+                      'from --data_dir in memory; tfrecord: lesson 6.2, the .tfrecords files '
+                      'in --data_dir (made by mnist_generateds.py) through queue runners.')
+
+
 def run(main, takes_args=False):
     """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks."""
     def wrapped(argv):
@@ -211,11 +217,46 @@ def save_and_validate(sess, saver, save_path, global_step, validate, progress):
     step = int(sess.run(global_step))
     path = saver.save(sess, save_path, global_step=global_step)
     accuracy = validate()
-    print('After %d training step(s), validation accuracy using average model is %g'
-          % (step, accuracy))
-    progress.scalars(step, validation_accuracy=accuracy)
+    if accuracy is not None:
+        print('After %d training step(s), validation accuracy using average model is %g'
+              % (step, accuracy))
+        progress.scalars(step, validation_accuracy=accuracy)
     progress.writer.flush()
     return path
+
+
+class QueueRunners(object):
+    """The notes' Coordinator + start_queue_runners, stopped and joined on the way out.
+
+    run() fetches from the queues with a time limit, so that a pipeline that
+    cannot deliver is an error instead of a hang. Without queue runners in the
+    graph it does nothing.
+    """
+
+    TIMEOUT_SECS = 120
+
+    def __init__(self, sess):
+        self.sess = sess
+
+    def __enter__(self):
+        self.coord = tf.train.Coordinator()
+        self.threads = tf.train.start_queue_runners(sess=self.sess, coord=self.coord)
+        return self
+
+    def run(self, fetches, feed_dict=None):
+        """sess.run, with a time limit only where the queues are read from."""
+        if feed_dict is not None or not self.threads:
+            return self.sess.run(fetches, feed_dict=feed_dict)
+        options = tf.RunOptions(timeout_in_ms=self.TIMEOUT_SECS * 1000)
+        try:
+            return self.sess.run(fetches, options=options)
+        except (tf.errors.DeadlineExceededError, tf.errors.OutOfRangeError,
+                tf.errors.DataLossError, tf.errors.CancelledError) as e:
+            raise UsageError('reading the records failed (%s)' % _first_line(e))
+
+    def __exit__(self, *exc):
+        self.coord.request_stop()
+        self.coord.join(self.threads, stop_grace_period_secs=5, ignore_live_threads=True)
 
 
 def say_how_it_ended(stop, step, steps, path, model_dir):

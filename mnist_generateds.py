@@ -1,0 +1,258 @@
+"""Lesson 6.2: make a dataset of your own as TFRecords, and read it with queue runners.
+
+    python mnist_generateds.py                 # jpg folders + label files -> data/*.tfrecords
+    python mnist_backward.py --data tfrecord   # the notes' fc4 variant: train from them
+    python mnist_test.py --data tfrecord
+
+The course's jpg folders are not shipped: when they are missing (or with
+--export_jpg) MNIST's 60000 + 10000 images are first written in exactly that
+layout (`28_0.jpg`, label lines `28_0.jpg 0`). Any folder of pictures with a
+label file of `<file name> <label>` lines works the same way.
+"""
+import os
+import shutil
+import tempfile
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+from absl import flags
+from PIL import Image
+
+import input_data
+import mnist_util
+import preprocess
+
+JPG_DIR = os.path.join(mnist_util.HERE, 'mnist_data_jpg')  # the notes' './mnist_data_jpg/'
+image_train_path = os.path.join(JPG_DIR, 'mnist_train_jpg_60000/')
+label_train_path = os.path.join(JPG_DIR, 'mnist_train_jpg_60000.txt')
+image_test_path = os.path.join(JPG_DIR, 'mnist_test_jpg_10000/')
+label_test_path = os.path.join(JPG_DIR, 'mnist_test_jpg_10000.txt')
+data_path = mnist_util.DATA_DIR
+TRAIN_NAME = 'mnist_train.tfrecords'
+TEST_NAME = 'mnist_test.tfrecords'
+tfRecord_train = os.path.join(data_path, TRAIN_NAME)
+tfRecord_test = os.path.join(data_path, TEST_NAME)
+resize_height = 28
+resize_width = 28
+PROGRESS_EVERY = 5000  # pictures between progress lines
+CAPACITY = 1000        # the notes' shuffle_batch settings
+MIN_AFTER_DEQUEUE = 700
+NUM_THREADS = 2
+RECORDS_PER_READ = 500  # records per read op (1: the notes' one by one)
+
+
+class DatasetError(mnist_util.UsageError):
+    """A bad picture, label line or record file; the message names it."""
+
+
+def _picture_bytes(path, method):
+    """784 raw uint8 bytes of a picture, white digit on black as MNIST's."""
+    try:
+        if method == 'mnist':  # photos and drawings of your own: find and normalise the digit
+            return np.uint8(np.round(preprocess.pre_pic(path)[0] * 255)).tobytes()
+        grey = preprocess.load(path).mean(axis=2)  # already MNIST-like: just grey, 28x28
+    except preprocess.PictureError as e:
+        raise DatasetError('%s %s' % (path, e))
+    im = Image.fromarray(np.uint8(np.round(grey * 255)))
+    if im.size != (resize_width, resize_height):
+        im = im.resize((resize_width, resize_height), Image.LANCZOS)
+    return im.tobytes()
+
+
+def _label_lines(label_path):
+    """Yields (line number, file name, label) from a label file, checking each line."""
+    try:
+        with open(label_path) as f:
+            contents = f.readlines()
+    except OSError as e:
+        raise DatasetError('cannot read label file %s (%s)' % (label_path, e.strerror))
+    for number, content in enumerate(contents, 1):
+        value = content.split()
+        if not value:
+            continue
+        if len(value) != 2:
+            raise DatasetError('%s line %d: expected "<file name> <label>", got %r'
+                               % (label_path, number, content.strip()))
+        if value[1] not in [str(d) for d in range(10)]:
+            raise DatasetError('%s line %d: label %r is not a digit 0-9'
+                               % (label_path, number, value[1]))
+        yield number, value[0], int(value[1])
+
+
+def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
+    """The notes' writer: one tf.train.Example per label line, written atomically."""
+    directory = os.path.dirname(os.path.abspath(tfRecordName))
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(tfRecordName), dir=directory)
+    os.close(fd)
+    try:
+        num_pic = 0
+        with tf.python_io.TFRecordWriter(tmp) as writer:
+            for number, name, label in _label_lines(label_path):
+                img_path = os.path.join(image_path, name)
+                if not os.path.isfile(img_path):
+                    raise DatasetError('%s line %d: picture %s is missing'
+                                       % (label_path, number, img_path))
+                try:
+                    img_raw = _picture_bytes(img_path, method)
+                except DatasetError as e:
+                    raise DatasetError('%s line %d: %s' % (label_path, number, e))
+                labels = [0] * 10
+                labels[label] = 1
+                example = tf.train.Example(features=tf.train.Features(feature={
+                    'img_raw': tf.train.Feature(bytes_list=tf.train.BytesList(value=[img_raw])),
+                    'label': tf.train.Feature(int64_list=tf.train.Int64List(value=labels))}))
+                writer.write(example.SerializeToString())
+                num_pic += 1
+                if num_pic % PROGRESS_EVERY == 0:
+                    print('the number of picture:', num_pic, flush=True)
+        if not num_pic:
+            raise DatasetError('%s lists no pictures' % label_path)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, tfRecordName)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    if num_pic % PROGRESS_EVERY:
+        print('the number of picture:', num_pic)
+    print('write tfrecord successful: %s' % tfRecordName)
+
+
+def jpg_sources(jpg_dir=JPG_DIR):
+    """((train pictures, train labels), (test pictures, test labels)) in the notes' layout."""
+    return tuple((os.path.join(jpg_dir, os.path.basename(os.path.dirname(images))) + os.sep,
+                  os.path.join(jpg_dir, os.path.basename(labels)))
+                 for images, labels in ((image_train_path, label_train_path),
+                                        (image_test_path, label_test_path)))
+
+
+def export_jpg(mnist_data_dir, jpg_dir=JPG_DIR):
+    """Writes MNIST's 60000 + 10000 images as the course's jpg folders and label files."""
+    mnist = input_data.read_data_sets(mnist_data_dir, dtype=np.uint8, reshape=False,
+                                      validation_size=0)
+    os.makedirs(jpg_dir, exist_ok=True)
+    for subset, (image_dir, label_file) in zip((mnist.train, mnist.test), jpg_sources(jpg_dir)):
+        image_dir = image_dir.rstrip(os.sep)
+        tmp_dir = tempfile.mkdtemp(prefix='.export.', dir=jpg_dir)
+        try:
+            lines = []
+            for index, (image, label) in enumerate(zip(subset.images, subset.labels)):
+                name = '%d_%d.jpg' % (index, label)
+                Image.fromarray(image[:, :, 0]).save(os.path.join(tmp_dir, name), quality=95)
+                lines.append('%s %d\n' % (name, label))
+                if (index + 1) % PROGRESS_EVERY == 0:
+                    print('exported %d pictures to %s' % (index + 1, image_dir), flush=True)
+            with open(os.path.join(tmp_dir, 'labels.txt'), 'w') as f:
+                f.writelines(lines)
+            shutil.rmtree(image_dir, ignore_errors=True)
+            os.replace(os.path.join(tmp_dir, 'labels.txt'), label_file + '.tmp')
+            os.rename(tmp_dir, image_dir)
+            os.replace(label_file + '.tmp', label_file)
+        finally:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+        print('exported %d pictures: %s, %s' % (len(lines), image_dir, label_file))
+
+
+def generate_tfRecord(data_dir=data_path, sources=None, method='none'):
+    """The notes' generate_tfRecord: both record files from the jpg folders."""
+    if not os.path.exists(data_dir):
+        os.makedirs(data_dir)
+        print('The directory was created successfully')
+    else:
+        print('directory already exists')
+    train, test = sources or jpg_sources()
+    write_tfRecord(os.path.join(data_dir, TRAIN_NAME), *train, method=method)
+    write_tfRecord(os.path.join(data_dir, TEST_NAME), *test, method=method)
+
+
+def count_records(tfRecord_path):
+    """Number of records, reading the file through once: a missing, truncated or corrupted
+    file is an error here, before any queue runner could wait on it forever."""
+    if not os.path.isfile(tfRecord_path):
+        raise DatasetError('%s not found; make it with: python mnist_generateds.py'
+                           % tfRecord_path)
+    count = 0
+    try:
+        for _ in tf.io.tf_record_iterator(tfRecord_path):
+            count += 1
+    except tf.errors.OpError as e:
+        raise DatasetError('%s is damaged after record %d (%s); make it again with: python '
+                           'mnist_generateds.py' % (tfRecord_path, count,
+                                                    mnist_util._first_line(e)))
+    if not count:
+        raise DatasetError('%s holds no records' % tfRecord_path)
+    return count
+
+
+def read_tfRecord(tfRecord_path, records_per_read=1):
+    """The notes' reader: (image [784] float32 in [0, 1], one-hot label [10] float32).
+
+    With records_per_read > 1, the same ops in their batched forms read that
+    many records at a time and return [n, 784] and [n, 10].
+    """
+    filename_queue = tf.train.string_input_producer([tfRecord_path], shuffle=True)
+    reader = tf.TFRecordReader()
+    features = {'label': tf.FixedLenFeature([10], tf.int64),
+                'img_raw': tf.FixedLenFeature([], tf.string)}
+    if records_per_read == 1:
+        _, serialized_example = reader.read(filename_queue)
+        features = tf.parse_single_example(serialized_example, features=features)
+        img = tf.decode_raw(features['img_raw'], tf.uint8)
+        img.set_shape([784])
+    else:
+        _, serialized_examples = reader.read_up_to(filename_queue, records_per_read)
+        features = tf.parse_example(serialized_examples, features=features)
+        img = tf.reshape(tf.decode_raw(features['img_raw'], tf.uint8), [-1, 784])
+    img = tf.cast(img, tf.float32) * (1. / 255)
+    label = tf.cast(features['label'], tf.float32)
+    return img, label
+
+
+def get_tfrecord(num, isTrain=True, data_dir=data_path):
+    """The notes' batches: `num` shuffled (image, label) pairs from the train or test records.
+
+    Records are read RECORDS_PER_READ at a time (enqueue_many): the notes read
+    them one by one, which starves training on a small CPU (see README, Speed).
+    """
+    tfRecord_path = os.path.join(data_dir, TRAIN_NAME if isTrain else TEST_NAME)
+    img, label = read_tfRecord(tfRecord_path, RECORDS_PER_READ)
+    img_batch, label_batch = tf.train.shuffle_batch([img, label],
+                                                    batch_size=num,
+                                                    num_threads=NUM_THREADS,
+                                                    capacity=CAPACITY,
+                                                    min_after_dequeue=MIN_AFTER_DEQUEUE,
+                                                    enqueue_many=RECORDS_PER_READ > 1)
+    return img_batch, label_batch
+
+
+def main(argv):
+    del argv
+    own = (FLAGS.train_images, FLAGS.train_labels, FLAGS.test_images, FLAGS.test_labels)
+    if any(own):
+        if not all(own):
+            raise mnist_util.UsageError('--train_images, --train_labels, --test_images and '
+                                        '--test_labels go together')
+        sources = ((FLAGS.train_images, FLAGS.train_labels),
+                   (FLAGS.test_images, FLAGS.test_labels))
+    else:
+        sources = jpg_sources(FLAGS.jpg_dir)
+        if FLAGS.export_jpg or not all(os.path.exists(p) for pair in sources for p in pair):
+            export_jpg(FLAGS.mnist_dir, FLAGS.jpg_dir)
+    generate_tfRecord(FLAGS.data_dir, sources, FLAGS.preprocess)
+
+
+FLAGS = mnist_util.FLAGS
+
+if __name__ == '__main__':
+    flags.DEFINE_string('data_dir', data_path, 'Where the .tfrecords files are written.')
+    flags.DEFINE_string('mnist_dir', mnist_util.DATA_DIR, 'MNIST .gz files to export the jpg '
+                        'folders from (fetched if missing).')
+    flags.DEFINE_string('jpg_dir', JPG_DIR, 'Where the exported jpg folders go.')
+    flags.DEFINE_bool('export_jpg', False, 'Write the jpg folders from MNIST even if they exist.')
+    flags.DEFINE_string('train_images', None, 'Your own folder of training pictures ...')
+    flags.DEFINE_string('train_labels', None, '... and its label file of "<name> <label>" lines.')
+    flags.DEFINE_string('test_images', None, 'Your own folder of test pictures ...')
+    flags.DEFINE_string('test_labels', None, '... and its label file.')
+    flags.DEFINE_enum('preprocess', 'none', ['none', 'mnist'], 'none: pictures are already '
+                      'MNIST-like (white digit on black), just made 28x28 grey; mnist: photos '
+                      'or drawings of your own, normalised as mnist_app.py does.')
+    mnist_util.run(main)
