@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA_DIR = os.path.join(HERE, 'data')    # the notes' './data/', found from this folder
 MODEL_DIR = os.path.join(HERE, 'model')  # the notes' './model/', found from this folder
 SAVE_EVERY = 1000                        # the notes save every 1000 steps
-EVAL_BATCH = 5000                        # images per session run when evaluating
+EVAL_BATCH = 1000                        # images per session run when evaluating (bounds memory)
 RESTORE_TRIES = 5                        # failed restores of one checkpoint before giving up
 
 FLAGS = flags.FLAGS

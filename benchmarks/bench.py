@@ -3,6 +3,7 @@
     python benchmarks/bench.py speed mlp          # images/s, TF vs the PyTorch yardstick
     python benchmarks/bench.py accuracy mlp       # test accuracy against steps and wall time
     python benchmarks/bench.py app                # the app on pic/ and on drawn/photographed digits
+    python benchmarks/bench.py tfrecord           # build time; training from records vs memory
 
 `accuracy` trains with the course defaults (50000 steps) in a fresh temporary
 model folder while the test script watches it, as a student would run them;
@@ -170,9 +171,35 @@ def app(model_dirs, photos_dir):
           % (1000 * ours, 1000 * notes, notes / ours, 1000 * whole))
 
 
+def tfrecord(rounds, steps):
+    """Time to export and build the records; MLP images/s from them vs from memory."""
+    with tempfile.TemporaryDirectory() as work:
+        jpg, records = os.path.join(work, 'jpg'), os.path.join(work, 'records')
+        started = time.time()
+        script('mnist_generateds.py', '--jpg_dir', jpg, '--data_dir', records, '--export_jpg')
+        both = time.time() - started
+        started = time.time()  # the jpg folders exist now: this builds the records alone
+        script('mnist_generateds.py', '--jpg_dir', jpg, '--data_dir', records)
+        build = time.time() - started
+        print('export MNIST to jpg + build both .tfrecords: %.0f s; build from the jpg folders '
+              'alone: %.0f s (70000 pictures, whole script runs)' % (both, build), flush=True)
+        memory, queue = [], []
+        for r in range(rounds):
+            memory.append(tf_speed('mnist_backward.py', steps, [])[0])
+            queue.append(tf_speed('mnist_backward.py', steps,
+                                  ['--data', 'tfrecord', '--data_dir', records])[0])
+            print('round %d: from memory %.0f images/s, from TFRecords %.0f images/s'
+                  % (r + 1, memory[-1], queue[-1]), flush=True)
+    m, q = statistics.median(memory), statistics.median(queue)
+    print('\n| MLP, batch 200 | images/s (median of %d) |' % rounds)
+    print('|---|---|')
+    print('| --data input_data (feed from memory) | %.0f |' % m)
+    print('| --data tfrecord (queue runners) | %.0f (%+.1f%%) |' % (q, 100 * (q - m) / m))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('what', choices=['speed', 'accuracy', 'app'])
+    parser.add_argument('what', choices=['speed', 'accuracy', 'app', 'tfrecord'])
     parser.add_argument('model', nargs='?', choices=sorted(MODELS))
     parser.add_argument('--mlp_dir', help='app: MLP checkpoints (default model/)')
     parser.add_argument('--lenet5_dir', help='app: LeNet-5 checkpoints (default model/lenet5/)')
@@ -186,6 +213,8 @@ def main():
     if args.what == 'app':
         with tempfile.TemporaryDirectory() as photos_dir:
             app({'mlp': args.mlp_dir, 'lenet5': args.lenet5_dir}, photos_dir)
+    elif args.what == 'tfrecord':
+        tfrecord(args.rounds, args.steps or 3000)
     elif args.what == 'speed':
         steps = args.steps or {'mlp': 3000, 'lenet5': 500}[args.model]
         speed(args.model, args.rounds, steps, args.extra)

@@ -130,11 +130,11 @@ def test_bad_flags_fail_loudly(tmp_path, args, expected):
 
 
 def test_bad_data_is_one_line_error(tmp_path, data_dir):
-    data_dir = tmp_path / 'data'
-    data_dir.mkdir()
+    bad_dir = tmp_path / 'data'
+    bad_dir.mkdir()
     good = open(os.path.join(data_dir, 'train-images-idx3-ubyte.gz'), 'rb').read()
-    (data_dir / 'train-images-idx3-ubyte.gz').write_bytes(good[:100000])
-    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir',
+    (bad_dir / 'train-images-idx3-ubyte.gz').write_bytes(good[:100000])
+    result = run_script('mnist_backward.py', '--data_dir', bad_dir, '--model_dir',
                         tmp_path / 'model')
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
