@@ -44,11 +44,14 @@ class Model(object):
                                              mnist_lenet5_forward.IMAGE_SIZE,
                                              mnist_lenet5_forward.NUM_CHANNELS])
                 y = mnist_lenet5_forward.forward(images, False, None, fc_size)
-            self.probabilities = tf.nn.softmax(y)
+            probabilities = tf.nn.softmax(y)
             variable_averages = tf.train.ExponentialMovingAverage(decay)
             saver = tf.train.Saver(variable_averages.variables_to_restore())
         self.graph.finalize()
         self.sess = tf.Session(graph=self.graph, config=mnist_util.session_config())
+        # A callable skips sess.run's per-call analysis of fetches and feeds: a picture then
+        # costs a fraction of a millisecond.
+        self._run = self.sess.make_callable(probabilities, feed_list=[self.x])
         ckpt = tf.train.get_checkpoint_state(self.model_dir)
         self.checkpoint = ckpt.model_checkpoint_path if ckpt else None
         if self.checkpoint:
@@ -61,7 +64,7 @@ class Model(object):
 
     def predict(self, testPicArr):
         """[N, 784] pictures -> [N, 10] probabilities."""
-        return self.sess.run(self.probabilities, feed_dict={self.x: testPicArr})
+        return self._run(testPicArr)
 
 
 _model = None  # the process's Model, restored on first use

@@ -7,7 +7,7 @@ import tensorflow.compat.v1 as tf
 import mnist_backward
 import mnist_lenet5_backward
 import mnist_lenet5_forward
-from conftest import run_script
+from conftest import ROOT, run_script
 from test_mlp_scripts import LOSS, TEST, VALIDATION, matches, no_traceback
 
 tf.disable_v2_behavior()
@@ -57,6 +57,12 @@ def test_train_resume_then_test(tmp_path, data_dir):
     assert tested.returncode == 0, tested.stderr
     ((step, accuracy),) = matches(TEST, tested.stdout)
     assert step == '300' and float(accuracy) > 0.7
+
+    pictures = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
+    app = run_script('mnist_app.py', '--model', 'lenet5', '--model_dir', model_dir, *pictures)
+    assert app.returncode == 0, app.stderr
+    answers = re.findall(r'^.*/(\d)\.png: (\d) \([0-9.]+%\)$', app.stdout, re.M)
+    assert answers == [(str(d), str(d)) for d in range(10)]
 
 
 def test_deep_mnist_configuration_by_flags(tmp_path, data_dir):
