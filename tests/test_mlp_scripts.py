@@ -142,3 +142,23 @@ def test_bad_data_is_one_line_error(tmp_path, data_dir):
                     r'delete it', last), last
     no_traceback(result)
     assert not os.path.exists(tmp_path / 'model' / 'checkpoint')
+
+
+def rss_kib(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return int(re.search(r'VmRSS:\s+(\d+) kB', f.read()).group(1))
+
+
+def test_watcher_memory_stays_flat_over_thousands_of_polls(tmp_path, data_dir, running):
+    import time
+    model_dir = tmp_path / 'model'
+    train(data_dir, model_dir, '--steps', 10)
+    watcher = running('mnist_test.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                      '--interval_secs', 0.001, '--steps', 1000)  # waits for step 1000: forever
+    watcher.wait_for(TEST)
+    time.sleep(3)
+    before = rss_kib(watcher.proc.pid)
+    time.sleep(10)  # some thousands of polls of the checkpoint folder
+    after = rss_kib(watcher.proc.pid)
+    assert watcher.proc.poll() is None
+    assert after - before < 2048, (before, after)
