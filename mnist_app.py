@@ -60,7 +60,7 @@ class Model(object):
             except (tf.errors.OpError, ValueError) as e:
                 raise mnist_util.UsageError(
                     'cannot restore %s (%s); is it a %s checkpoint? (see --model, --model_dir, '
-                    '--fc_size)' % (self.checkpoint, mnist_util._first_line(e), kind))
+                    '--fc_size)' % (self.checkpoint, mnist_util.first_line(e), kind))
 
     def predict(self, testPicArr):
         """[N, 784] pictures -> [N, 10] probabilities."""

@@ -177,7 +177,7 @@ def count_records(tfRecord_path):
     except tf.errors.OpError as e:
         raise DatasetError('%s is damaged after record %d (%s); make it again with: python '
                            'mnist_generateds.py' % (tfRecord_path, count,
-                                                    mnist_util._first_line(e)))
+                                                    mnist_util.first_line(e)))
     if not count:
         raise DatasetError('%s holds no records' % tfRecord_path)
     return count

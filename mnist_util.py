@@ -92,6 +92,10 @@ def restore_or_init(sess, saver, model_dir, global_step):
 
     Returns the global step to continue from (0 for a fresh start).
     """
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+    except OSError as e:
+        raise UsageError('cannot use %s as the model folder (%s)' % (model_dir, e.strerror))
     sess.run(tf.global_variables_initializer())
     ckpt = tf.train.get_checkpoint_state(model_dir)
     if ckpt and ckpt.model_checkpoint_path:
@@ -99,12 +103,12 @@ def restore_or_init(sess, saver, model_dir, global_step):
             saver.restore(sess, ckpt.model_checkpoint_path)
         except (tf.errors.OpError, ValueError) as e:
             raise UsageError('cannot resume from %s (%s); train in another --model_dir or delete '
-                             'that folder.' % (ckpt.model_checkpoint_path, _first_line(e)))
+                             'that folder.' % (ckpt.model_checkpoint_path, first_line(e)))
         print('Resuming from %s' % ckpt.model_checkpoint_path)
     return int(sess.run(global_step))
 
 
-def _first_line(error):
+def first_line(error):
     text = getattr(error, 'message', None) or str(error)
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
@@ -252,7 +256,7 @@ class QueueRunners(object):
             return self.sess.run(fetches, options=options)
         except (tf.errors.DeadlineExceededError, tf.errors.OutOfRangeError,
                 tf.errors.DataLossError, tf.errors.CancelledError) as e:
-            raise UsageError('reading the records failed (%s)' % _first_line(e))
+            raise UsageError('reading the records failed (%s)' % first_line(e))
 
     def __exit__(self, *exc):
         self.coord.request_stop()
@@ -296,7 +300,7 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
                 failed = path
                 if failures >= RESTORE_TRIES:
                     raise UsageError('cannot restore %s (%s); is it a checkpoint of this model?'
-                                     % (path, _first_line(e)))
+                                     % (path, first_line(e)))
                 time.sleep(min(interval_secs, 1.0))
                 continue  # rotated away or half-written: look again
             global_step = os.path.basename(path).split('-')[-1]

@@ -129,6 +129,16 @@ def test_bad_flags_fail_loudly(tmp_path, args, expected):
     no_traceback(result)
 
 
+def test_model_dir_that_is_a_file(tmp_path, data_dir):
+    (tmp_path / 'file').write_text('not a folder')
+    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir',
+                        tmp_path / 'file', '--steps', 5)
+    assert result.returncode == 1
+    assert re.match(r'mnist_backward\.py: error: cannot use .*file as the model folder',
+                    result.stderr.strip().splitlines()[-1])
+    no_traceback(result)
+
+
 def test_bad_data_is_one_line_error(tmp_path, data_dir):
     bad_dir = tmp_path / 'data'
     bad_dir.mkdir()
