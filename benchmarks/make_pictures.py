@@ -18,7 +18,6 @@ Pillow modes (RGBA with transparency, P, LA, I;16, CMYK). Deterministic: the
 same seed gives the same files.
 """
 import argparse
-import io
 import math
 import os
 import sys
