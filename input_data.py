@@ -180,7 +180,7 @@ class DataSet(object):
 
     def __init__(self, images, labels, fake_data=False, one_hot=False,
                  dtype=np.float32, reshape=True, seed=None):
-        """`images` is [N, 28, 28, 1] uint8; float32 scales it to [0, 1], reshape makes it [N, 784]."""
+        """`images`: [N, 28, 28, 1] uint8; float32 scales them to [0, 1], reshape to [N, 784]."""
         dtype = _numpy_dtype(dtype)
         self._rng = np.random.default_rng(seed)
         if fake_data:

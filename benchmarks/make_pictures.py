@@ -75,10 +75,10 @@ def draw_digit(rng, digit, size, width, ink, paper, margin=0.18):
         points = []
         for x, y in stroke:
             x, y = x + rng.normal(0, 0.015), y + rng.normal(0, 0.015)
-            x = 0.5 + (x - 0.5) * squash * 0.7 + slant * (0.5 - y)
-            y = y - 0.5
-            x, y = x - 0.5, y
-            x, y = x * math.cos(angle) - y * math.sin(angle), x * math.sin(angle) + y * math.cos(angle)
+            # About the centre: narrow (digits are taller than wide), slant, then rotate.
+            x, y = (x - 0.5) * squash * 0.7 + slant * (0.5 - y), y - 0.5
+            cos, sin = math.cos(angle), math.sin(angle)
+            x, y = x * cos - y * sin, x * sin + y * cos
             points.append((size / 2 + x * box, size / 2 + y * box))
         pen.line(points, fill=ink, width=max(1, int(width)), joint='curve')
         if width > 3:

@@ -8,7 +8,8 @@ import pytest
 from conftest import run_script
 
 LOSS = r'After (\d+) training step\(s\), loss on training batch is ([0-9.e+-]+)\.$'
-VALIDATION = r'After (\d+) training step\(s\), validation accuracy using average model is ([0-9.]+)$'
+VALIDATION = (r'After (\d+) training step\(s\), validation accuracy using average model is '
+              r'([0-9.]+)$')
 TEST = r'After (\d+) training step\(s\), test accuracy = ([0-9.]+)$'
 
 
