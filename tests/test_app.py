@@ -186,3 +186,18 @@ def test_the_notes_method_on_a_photo_like_picture_is_not_the_default(tmp_path, r
     course = preprocess.pre_pic(str(tmp_path / 'grey.png'), 'course')
     assert set(np.unique(course)) <= {0.0, 1.0}
     assert course.mean() > 0.5  # grey paper inverted past the threshold: mostly white
+
+
+def test_wrong_model_for_the_checkpoint(mlp_dir):
+    result = app('--model', 'lenet5', '--model_dir', mlp_dir, PIC[0])
+    assert result.returncode == 1
+    assert re.search(r'mnist_app\.py: error: cannot restore .* is it a lenet5 checkpoint\?',
+                     result.stderr.strip().splitlines()[-1])
+    assert 'Traceback' not in result.stderr
+
+
+def test_fc_size_only_for_lenet5(mlp_dir):
+    result = app('--model_dir', mlp_dir, '--fc_size', 1024, PIC[0])
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_app.py: error: --fc_size only applies to --model lenet5')

@@ -164,3 +164,12 @@ def test_lesson_end_to_end_from_mnist(tmp_path, data_dir):
         accuracies[name] = float(accuracy)
     assert accuracies['m_records'] > 0.88
     assert abs(accuracies['m_records'] - accuracies['m_memory']) < 0.03
+
+
+def test_own_folders_need_all_four_flags(tmp_path):
+    images, labels = make_folder(tmp_path / 'pics', n=2)
+    result = run_script('mnist_generateds.py', '--data_dir', tmp_path / 'out',
+                        '--train_images', images, '--train_labels', labels)
+    assert result.returncode == 1
+    assert 'go together' in result.stderr.strip().splitlines()[-1]
+    no_traceback(result)

@@ -215,3 +215,9 @@ def test_real_mnist_facts(data_dir, capsys):
     assert list(np.bincount(test_labels)) == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974,
                                               1009]
     assert list(test_labels[:10]) == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+
+
+def test_label_out_of_range(small):
+    write_idx(os.path.join(small, input_data.TEST_LABELS), [1, 2, 10] + [0] * 9)
+    with pytest.raises(input_data.DataError, match='t10k-labels-idx1-ubyte.gz has label 10'):
+        input_data.read_data_sets(small)
