@@ -183,12 +183,8 @@ def count_records(tfRecord_path):
     return count
 
 
-def read_tfRecord(tfRecord_path, records_per_read=1):
-    """The notes' reader: (image [784] float32 in [0, 1], one-hot label [10] float32).
-
-    With records_per_read > 1, the same ops in their batched forms read that
-    many records at a time and return [n, 784] and [n, 10].
-    """
+def _read_raw(tfRecord_path, records_per_read):
+    """Pictures as uint8 [784] and labels as int64 [10] (or [n, ...] when reading n at once)."""
     filename_queue = tf.train.string_input_producer([tfRecord_path], shuffle=True)
     reader = tf.TFRecordReader()
     features = {'label': tf.FixedLenFeature([10], tf.int64),
@@ -202,26 +198,39 @@ def read_tfRecord(tfRecord_path, records_per_read=1):
         _, serialized_examples = reader.read_up_to(filename_queue, records_per_read)
         features = tf.parse_example(serialized_examples, features=features)
         img = tf.reshape(tf.decode_raw(features['img_raw'], tf.uint8), [-1, 784])
-    img = tf.cast(img, tf.float32) * (1. / 255)
-    label = tf.cast(features['label'], tf.float32)
-    return img, label
+    return img, features['label']
+
+
+def _scale(img, label):
+    """uint8 pixels -> float32 in [0, 1]; int64 one-hot -> float32."""
+    return tf.cast(img, tf.float32) * (1. / 255), tf.cast(label, tf.float32)
+
+
+def read_tfRecord(tfRecord_path, records_per_read=1):
+    """The notes' reader: (image [784] float32 in [0, 1], one-hot label [10] float32).
+
+    With records_per_read > 1, the same ops in their batched forms read that
+    many records at a time and return [n, 784] and [n, 10].
+    """
+    return _scale(*_read_raw(tfRecord_path, records_per_read))
 
 
 def get_tfrecord(num, isTrain=True, data_dir=data_path):
     """The notes' batches: `num` shuffled (image, label) pairs from the train or test records.
 
-    Records are read RECORDS_PER_READ at a time (enqueue_many): the notes read
-    them one by one, which starves training on a small CPU (see README, Speed).
+    Unlike the notes, records are read RECORDS_PER_READ at a time (enqueue_many)
+    and queued as raw bytes, scaled after the queue: the notes' one-by-one,
+    float queue starves training on a small CPU (see README, Speed).
     """
     tfRecord_path = os.path.join(data_dir, TRAIN_NAME if isTrain else TEST_NAME)
-    img, label = read_tfRecord(tfRecord_path, RECORDS_PER_READ)
+    img, label = _read_raw(tfRecord_path, RECORDS_PER_READ)
     img_batch, label_batch = tf.train.shuffle_batch([img, label],
                                                     batch_size=num,
                                                     num_threads=NUM_THREADS,
                                                     capacity=CAPACITY,
                                                     min_after_dequeue=MIN_AFTER_DEQUEUE,
                                                     enqueue_many=RECORDS_PER_READ > 1)
-    return img_batch, label_batch
+    return _scale(img_batch, label_batch)
 
 
 def main(argv):

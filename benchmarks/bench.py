@@ -210,8 +210,11 @@ def main():
                         help='speed: steps a run (default: 3000 MLP, 500 LeNet-5)')
     parser.add_argument('--save_every', type=int, default=5000,
                         help='accuracy: checkpoint interval (5000)')
-    parser.add_argument('extra', nargs='*', help='flags for the trainer, after --')
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    extra = argv[argv.index('--') + 1:] if '--' in argv else []
+    argv = argv[:argv.index('--')] if '--' in argv else argv
+    args = parser.parse_args(argv)
+    args.extra = extra  # flags for the trainer, after --
     if args.what == 'app':
         with tempfile.TemporaryDirectory() as photos_dir:
             app({'mlp': args.mlp_dir, 'lenet5': args.lenet5_dir}, photos_dir)
