@@ -280,7 +280,3 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32, 
     test = DataSet(test_images, test_labels, seed=seeds[2], **options)
     return Datasets(train=train, validation=validation, test=test)
 
-
-def load_mnist(train_dir='MNIST-data'):
-    """TF 1.x's shorthand: read_data_sets(train_dir) with the defaults."""
-    return read_data_sets(train_dir)

@@ -102,10 +102,8 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                     progress.scalars(step, loss=loss_value,
                                      learning_rate=sess.run(learning_rate))
                 if step % save_every == 0 or step == steps or stop.requested:
-                    progress.report_speed(step)
                     path = mnist_util.save_and_validate(sess, saver, save_path, global_step,
                                                         validate, progress)
-                    progress.restart()
         progress.close()
         mnist_util.say_how_it_ended(stop, step, steps, path, model_dir)
 

@@ -217,8 +217,11 @@ class Progress(object):
 
 
 def save_and_validate(sess, saver, save_path, global_step, validate, progress):
-    """The notes' saver.save, then validation accuracy with the EMA weights, as in 002."""
+    """Reports the speed since the last save, then the notes' saver.save, then the validation
+    accuracy of the EMA weights (as in 002, when `validate` gives one). The timer restarts
+    after all that, so the images/s figure is training alone."""
     step = int(sess.run(global_step))
+    progress.report_speed(step)
     path = saver.save(sess, save_path, global_step=global_step)
     accuracy = validate()
     if accuracy is not None:
@@ -226,6 +229,7 @@ def save_and_validate(sess, saver, save_path, global_step, validate, progress):
               % (step, accuracy))
         progress.scalars(step, validation_accuracy=accuracy)
     progress.writer.flush()
+    progress.restart()
     return path
 
 

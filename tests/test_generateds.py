@@ -173,3 +173,19 @@ def test_own_folders_need_all_four_flags(tmp_path):
     assert result.returncode == 1
     assert 'go together' in result.stderr.strip().splitlines()[-1]
     no_traceback(result)
+
+
+def test_own_photos_are_normalised_like_the_app(tmp_path):
+    import preprocess
+    from conftest import ROOT
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    picture = os.path.join(ROOT, 'pic', '7.png')  # dark digit on a light 300x300 page
+    Image.open(picture).save(folder / 'seven.png')
+    (tmp_path / 'photos.txt').write_text('seven.png 7\n')
+    record = str(tmp_path / 'own.tfrecords')
+    mnist_generateds.write_tfRecord(record, str(folder), str(tmp_path / 'photos.txt'), 'mnist')
+    ((pixels, one_hot),) = read_back(record)
+    expected = np.uint8(np.round(preprocess.pre_pic(picture)[0] * 255))
+    assert (pixels == expected).all() and one_hot[7] == 1
+    assert pixels[:28].sum() == 0  # white on black, as MNIST: the top row is dark
