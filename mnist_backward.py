@@ -13,7 +13,10 @@ import tensorflow.compat.v1 as tf
 import input_data
 import mnist_forward
 import mnist_generateds
-import mnist_util
+from mnist_lib import cli
+from mnist_lib import evaluation
+from mnist_lib import paths
+from mnist_lib import training
 
 BATCH_SIZE = 200             # images per training step
 LEARNING_RATE_BASE = 0.1     # initial learning rate
@@ -21,12 +24,12 @@ LEARNING_RATE_DECAY = 0.99   # learning rate is multiplied by this once per epoc
 REGULARIZER = 0.0001         # weight of the L2 loss
 STEPS = 50000                # training steps in total, over resumes
 MOVING_AVERAGE_DECAY = 0.99  # decay of the weights' moving averages
-MODEL_SAVE_PATH = mnist_util.MODEL_DIR
+MODEL_SAVE_PATH = paths.MODEL_DIR
 MODEL_NAME = 'mnist_model'
 
 
 def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PATH,
-             save_every=mnist_util.SAVE_EVERY, print_every=mnist_util.SAVE_EVERY, seed=None,
+             save_every=training.SAVE_EVERY, print_every=training.SAVE_EVERY, seed=None,
              tfrecord_dir=None):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes.
 
@@ -68,24 +71,24 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
         train_op = tf.no_op(name='train')
 
     # Validation accuracy of the moving-average weights, as the book chapter watches it.
-    ema_accuracy = mnist_util.accuracy_op(mnist_util.ema_forward(ema, mnist_forward.forward,
+    ema_accuracy = evaluation.accuracy_op(evaluation.ema_forward(ema, mnist_forward.forward,
                                                                  x, None), y_)
     saver = tf.train.Saver(save_relative_paths=True)
     save_path = os.path.join(model_dir, MODEL_NAME)
 
-    with tf.Session(config=mnist_util.session_config()) as sess:
-        step = mnist_util.restore_or_init(sess, saver, model_dir, global_step)
+    with tf.Session(config=cli.session_config()) as sess:
+        step = training.restore_or_init(sess, saver, model_dir, global_step)
         path = None
         sess.graph.finalize()  # the loop below adds no ops: memory stays flat
-        progress = mnist_util.Progress(model_dir, batch_size, sess.graph)
+        progress = training.Progress(model_dir, batch_size, sess.graph)
 
         def validate():
             if tfrecord_dir:  # fc4 trains on all 60000 records: nothing is held out
                 return None
-            return mnist_util.evaluate(sess, ema_accuracy, x, y_,
+            return evaluation.evaluate(sess, ema_accuracy, x, y_,
                                        mnist.validation.images, mnist.validation.labels)
 
-        with mnist_util.StopSignal() as stop, mnist_util.QueueRunners(sess) as queues:
+        with training.StopSignal() as stop, training.QueueRunners(sess) as queues:
             while step < steps and not stop.requested:
                 start = time.perf_counter()
                 if tfrecord_dir:
@@ -102,10 +105,10 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                     progress.scalars(step, loss=loss_value,
                                      learning_rate=sess.run(learning_rate))
                 if step % save_every == 0 or step == steps or stop.requested:
-                    path = mnist_util.save_and_validate(sess, saver, save_path, global_step,
-                                                        validate, progress)
+                    path = training.save_and_validate(sess, saver, save_path, global_step,
+                                                      validate, progress)
         progress.close()
-        mnist_util.say_how_it_ended(stop, step, steps, path, model_dir)
+        training.say_how_it_ended(stop, step, steps, path, model_dir)
 
 
 def main(argv):
@@ -118,9 +121,9 @@ def main(argv):
              tfrecord_dir=tfrecord_dir)
 
 
-FLAGS = mnist_util.FLAGS
+FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
-    mnist_util.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, mnist_util.SAVE_EVERY)
-    mnist_util.define_data_flag()
-    mnist_util.run(main)
+    cli.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, training.SAVE_EVERY)
+    cli.define_data_flag()
+    cli.run(main)

@@ -19,15 +19,17 @@ from absl import flags
 from PIL import Image
 
 import input_data
-import mnist_util
-import preprocess
+from mnist_lib import cli
+from mnist_lib import errors
+from mnist_lib import paths
+from mnist_lib import picture
 
-JPG_DIR = os.path.join(mnist_util.HERE, 'mnist_data_jpg')  # the notes' './mnist_data_jpg/'
+JPG_DIR = os.path.join(paths.HERE, 'mnist_data_jpg')  # the notes' './mnist_data_jpg/'
 image_train_path = os.path.join(JPG_DIR, 'mnist_train_jpg_60000/')
 label_train_path = os.path.join(JPG_DIR, 'mnist_train_jpg_60000.txt')
 image_test_path = os.path.join(JPG_DIR, 'mnist_test_jpg_10000/')
 label_test_path = os.path.join(JPG_DIR, 'mnist_test_jpg_10000.txt')
-data_path = mnist_util.DATA_DIR
+data_path = paths.DATA_DIR
 TRAIN_NAME = 'mnist_train.tfrecords'  # the notes' ./data/mnist_train.tfrecords ...
 TEST_NAME = 'mnist_test.tfrecords'    # ... and ./data/mnist_test.tfrecords, in --data_dir
 resize_height = 28
@@ -39,7 +41,7 @@ NUM_THREADS = 2
 RECORDS_PER_READ = 500  # records per read op (1: the notes' one by one)
 
 
-class DatasetError(mnist_util.UsageError):
+class DatasetError(errors.UsageError):
     """A bad picture, label line or record file; the message names it."""
 
 
@@ -47,9 +49,9 @@ def _picture_bytes(path, method):
     """784 raw uint8 bytes of a picture, white digit on black as MNIST's."""
     try:
         if method == 'mnist':  # photos and drawings of your own: find and normalise the digit
-            return np.uint8(np.round(preprocess.pre_pic(path)[0] * 255)).tobytes()
-        grey = preprocess.load(path).mean(axis=2)  # already MNIST-like: just grey, 28x28
-    except preprocess.PictureError as e:
+            return np.uint8(np.round(picture.pre_pic(path)[0] * 255)).tobytes()
+        grey = picture.load(path).mean(axis=2)  # already MNIST-like: just grey, 28x28
+    except picture.PictureError as e:
         raise DatasetError('%s %s' % (path, e))
     im = Image.fromarray(np.uint8(np.round(grey * 255)))
     if im.size != (resize_width, resize_height):
@@ -175,7 +177,7 @@ def count_records(tfRecord_path):
     except tf.errors.OpError as e:
         raise DatasetError('%s is damaged after record %d (%s); make it again with: python '
                            'mnist_generateds.py' % (tfRecord_path, count,
-                                                    mnist_util.first_line(e)))
+                                                    errors.first_line(e)))
     if not count:
         raise DatasetError('%s holds no records' % tfRecord_path)
     return count
@@ -236,8 +238,8 @@ def main(argv):
     own = (FLAGS.train_images, FLAGS.train_labels, FLAGS.test_images, FLAGS.test_labels)
     if any(own):
         if not all(own):
-            raise mnist_util.UsageError('--train_images, --train_labels, --test_images and '
-                                        '--test_labels go together')
+            raise errors.UsageError('--train_images, --train_labels, --test_images and '
+                                    '--test_labels go together')
         sources = ((FLAGS.train_images, FLAGS.train_labels),
                    (FLAGS.test_images, FLAGS.test_labels))
     else:
@@ -247,11 +249,11 @@ def main(argv):
     generate_tfRecord(FLAGS.data_dir, sources, FLAGS.preprocess)
 
 
-FLAGS = mnist_util.FLAGS
+FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
     flags.DEFINE_string('data_dir', data_path, 'Where the .tfrecords files are written.')
-    flags.DEFINE_string('mnist_dir', mnist_util.DATA_DIR, 'MNIST .gz files to export the jpg '
+    flags.DEFINE_string('mnist_dir', paths.DATA_DIR, 'MNIST .gz files to export the jpg '
                         'folders from (fetched if missing).')
     flags.DEFINE_string('jpg_dir', JPG_DIR, 'Where the exported jpg folders go.')
     flags.DEFINE_bool('export_jpg', False, 'Write the jpg folders from MNIST even if they exist.')
@@ -262,4 +264,4 @@ if __name__ == '__main__':
     flags.DEFINE_enum('preprocess', 'none', ['none', 'mnist'], 'none: pictures are already '
                       'MNIST-like (white digit on black), just made 28x28 grey; mnist: photos '
                       'or drawings of your own, normalised as mnist_app.py does.')
-    mnist_util.run(main)
+    cli.run(main)

@@ -16,7 +16,10 @@ from absl import flags
 
 import input_data
 import mnist_lenet5_forward
-import mnist_util
+from mnist_lib import cli
+from mnist_lib import evaluation
+from mnist_lib import paths
+from mnist_lib import training
 
 BATCH_SIZE = 100             # images per training step
 LEARNING_RATE_BASE = 0.005   # initial learning rate
@@ -24,7 +27,7 @@ LEARNING_RATE_DECAY = 0.99   # learning rate is multiplied by this once per epoc
 REGULARIZER = 0.0001         # weight of the L2 loss
 STEPS = 50000                # training steps in total, over resumes
 MOVING_AVERAGE_DECAY = 0.99  # decay of the weights' moving averages
-MODEL_SAVE_PATH = os.path.join(mnist_util.MODEL_DIR, 'lenet5')  # apart from the MLP's
+MODEL_SAVE_PATH = os.path.join(paths.MODEL_DIR, 'lenet5')  # apart from the MLP's
 MODEL_NAME = 'mnist_model'
 PRINT_EVERY = 100            # the notes print the loss every 100 steps
 OPTIMIZERS = {'sgd': tf.train.GradientDescentOptimizer, 'adam': tf.train.AdamOptimizer}
@@ -37,7 +40,7 @@ def reshape(xs):
 
 
 def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PATH,
-             save_every=mnist_util.SAVE_EVERY, print_every=PRINT_EVERY, seed=None,
+             save_every=training.SAVE_EVERY, print_every=PRINT_EVERY, seed=None,
              fc_size=mnist_lenet5_forward.FC_SIZE, optimizer='sgd',
              learning_rate_base=LEARNING_RATE_BASE, learning_rate_decay=LEARNING_RATE_DECAY,
              regularizer=REGULARIZER):
@@ -68,22 +71,22 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
         train_op = tf.no_op(name='train')
 
     # Validation accuracy of the moving-average weights, without dropout.
-    ema_accuracy = mnist_util.accuracy_op(mnist_util.ema_forward(
+    ema_accuracy = evaluation.accuracy_op(evaluation.ema_forward(
         ema, mnist_lenet5_forward.forward, x, False, None, fc_size), y_)
     saver = tf.train.Saver(save_relative_paths=True)
     save_path = os.path.join(model_dir, MODEL_NAME)
 
-    with tf.Session(config=mnist_util.session_config()) as sess:
-        step = mnist_util.restore_or_init(sess, saver, model_dir, global_step)
+    with tf.Session(config=cli.session_config()) as sess:
+        step = training.restore_or_init(sess, saver, model_dir, global_step)
         path = None
         sess.graph.finalize()  # the loop below adds no ops: memory stays flat
-        progress = mnist_util.Progress(model_dir, batch_size, sess.graph)
+        progress = training.Progress(model_dir, batch_size, sess.graph)
 
         def validate():
-            return mnist_util.evaluate(sess, ema_accuracy, x, y_, mnist.validation.images,
+            return evaluation.evaluate(sess, ema_accuracy, x, y_, mnist.validation.images,
                                        mnist.validation.labels, reshape)
 
-        with mnist_util.StopSignal() as stop:
+        with training.StopSignal() as stop:
             while step < steps and not stop.requested:
                 start = time.perf_counter()
                 xs, ys = mnist.train.next_batch(batch_size)
@@ -98,14 +101,14 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                     progress.scalars(step, loss=loss_value,
                                      learning_rate=sess.run(learning_rate))
                 if step % save_every == 0 or step == steps or stop.requested:
-                    path = mnist_util.save_and_validate(sess, saver, save_path, global_step,
-                                                        validate, progress)
+                    path = training.save_and_validate(sess, saver, save_path, global_step,
+                                                      validate, progress)
         progress.close()
-        mnist_util.say_how_it_ended(stop, step, steps, path, model_dir)
+        training.say_how_it_ended(stop, step, steps, path, model_dir)
 
 
 def define_flags():
-    mnist_util.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, PRINT_EVERY)
+    cli.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, PRINT_EVERY)
     flags.DEFINE_integer('fc_size', mnist_lenet5_forward.FC_SIZE, 'Units of the fully '
                          'connected layer (the test and app scripts need the same).',
                          lower_bound=1)
@@ -128,8 +131,8 @@ def main(argv):
              learning_rate_decay=FLAGS.learning_rate_decay, regularizer=FLAGS.regularizer)
 
 
-FLAGS = mnist_util.FLAGS
+FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
     define_flags()
-    mnist_util.run(main)
+    cli.run(main)

@@ -11,7 +11,9 @@ from absl import flags
 import input_data
 import mnist_lenet5_backward
 import mnist_lenet5_forward
-import mnist_util
+from mnist_lib import cli
+from mnist_lib import evaluation
+from mnist_lib import watcher
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
 
@@ -31,12 +33,12 @@ def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
         ema_restore = ema.variables_to_restore()
         saver = tf.train.Saver(ema_restore)
 
-        accuracy = mnist_util.accuracy_op(y, y_)
+        accuracy = evaluation.accuracy_op(y, y_)
         g.finalize()  # the graph is built once; polling adds nothing to it
-        with tf.Session(config=mnist_util.session_config()) as sess:
-            return mnist_util.watch(
+        with tf.Session(config=cli.session_config()) as sess:
+            return watcher.watch(
                 saver, sess, model_dir,
-                lambda: mnist_util.evaluate(sess, accuracy, x, y_, mnist.test.images,
+                lambda: evaluation.evaluate(sess, accuracy, x, y_, mnist.test.images,
                                             mnist.test.labels, mnist_lenet5_backward.reshape),
                 once, interval_secs, steps)
 
@@ -48,11 +50,11 @@ def main(argv):
                 FLAGS.fc_size)
 
 
-FLAGS = mnist_util.FLAGS
+FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
-    mnist_util.define_test_flags(mnist_lenet5_backward.MODEL_SAVE_PATH,
-                                 mnist_lenet5_backward.STEPS, TEST_INTERVAL_SECS)
+    cli.define_test_flags(mnist_lenet5_backward.MODEL_SAVE_PATH, mnist_lenet5_backward.STEPS,
+                          TEST_INTERVAL_SECS)
     flags.DEFINE_integer('fc_size', mnist_lenet5_forward.FC_SIZE, 'Units of the fully '
                          'connected layer, as trained.', lower_bound=1)
-    mnist_util.run(main)
+    cli.run(main)

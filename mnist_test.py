@@ -13,7 +13,10 @@ import input_data
 import mnist_backward
 import mnist_forward
 import mnist_generateds
-import mnist_util
+from mnist_lib import cli
+from mnist_lib import evaluation
+from mnist_lib import training
+from mnist_lib import watcher
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
 
@@ -38,17 +41,17 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
         ema_restore = ema.variables_to_restore()
         saver = tf.train.Saver(ema_restore)
 
-        accuracy = mnist_util.accuracy_op(y, y_)
+        accuracy = evaluation.accuracy_op(y, y_)
         g.finalize()  # the graph is built once; polling adds nothing to it
-        with tf.Session(config=mnist_util.session_config()) as sess:
+        with tf.Session(config=cli.session_config()) as sess:
             if tfrecord_dir:
-                with mnist_util.QueueRunners(sess) as queues:
+                with training.QueueRunners(sess) as queues:
                     images, labels = queues.run([img_batch, label_batch])
             else:
                 images, labels = mnist.test.images, mnist.test.labels
-            return mnist_util.watch(
+            return watcher.watch(
                 saver, sess, model_dir,
-                lambda: mnist_util.evaluate(sess, accuracy, x, y_, images, labels),
+                lambda: evaluation.evaluate(sess, accuracy, x, y_, images, labels),
                 once, interval_secs, steps)
 
 
@@ -60,10 +63,10 @@ def main(argv):
                 tfrecord_dir)
 
 
-FLAGS = mnist_util.FLAGS
+FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
-    mnist_util.define_test_flags(mnist_backward.MODEL_SAVE_PATH, mnist_backward.STEPS,
-                                 TEST_INTERVAL_SECS)
-    mnist_util.define_data_flag()
-    mnist_util.run(main)
+    cli.define_test_flags(mnist_backward.MODEL_SAVE_PATH, mnist_backward.STEPS,
+                          TEST_INTERVAL_SECS)
+    cli.define_data_flag()
+    cli.run(main)

@@ -126,9 +126,9 @@ def app(model_dirs, photos_dir):
     import tensorflow.compat.v1 as tf
     tf.disable_v2_behavior()
     import make_pictures
-    import mnist_app
     import mnist_backward
-    import preprocess
+    from mnist_lib import model as model_lib
+    from mnist_lib import picture
     photos = make_pictures.make_photos(photos_dir)
     pic_dir = os.path.join(ROOT, 'pic')
     sets = {'pic/': [(os.path.join(pic_dir, '%d.png' % d), d) for d in range(10)],
@@ -136,23 +136,23 @@ def app(model_dirs, photos_dir):
                 [(os.path.join(photos_dir, f), make_pictures.label_of(f)) for f in photos]}
     print('| model | preprocessing | ' + ' | '.join(sets) + ' |')
     print('|---|---|' + '---|' * len(sets))
-    for kind in mnist_app.MODELS:
-        model = mnist_app.Model(kind, model_dirs.get(kind))
+    for kind in model_lib.MODELS:
+        model = model_lib.Model(kind, model_dirs.get(kind))
         if not model.checkpoint:
             print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
             continue
-        for method in ('course', preprocess.DEFAULT):
+        for method in ('course', picture.DEFAULT):
             cells = []
             for name, items in sets.items():
-                arrays = np.concatenate([preprocess.pre_pic(p, method) for p, _ in items])
+                arrays = np.concatenate([picture.pre_pic(p, method) for p, _ in items])
                 predicted = model.predict(arrays).argmax(axis=1)
                 wrong = [os.path.basename(p) for (p, d), q in zip(items, predicted) if d != q]
                 cells.append('%d/%d%s' % (len(items) - len(wrong), len(items),
                                           (' (wrong: %s)' % ', '.join(wrong)) if wrong else ''))
             print('| %s | %s | %s |' % (kind, method, ' | '.join(cells)), flush=True)
 
-    model = mnist_app.Model('mlp', model_dirs.get('mlp'))
-    arrays = [preprocess.pre_pic(p, 'course') for p, _ in sets['pic/']]
+    model = model_lib.Model('mlp', model_dirs.get('mlp'))
+    arrays = [picture.pre_pic(p, 'course') for p, _ in sets['pic/']]
     for a in arrays:  # the session's first runs optimise the graph: part of loading it
         model.predict(a)
     start = time.perf_counter()
@@ -166,7 +166,7 @@ def app(model_dirs, photos_dir):
     notes = (time.perf_counter() - start) / len(arrays)
     start = time.perf_counter()
     for p, _ in sets['pic/']:
-        model.predict(preprocess.pre_pic(p))
+        model.predict(picture.pre_pic(p))
     whole = (time.perf_counter() - start) / len(arrays)
     print('\nPer picture, MLP, model already loaded: %.2f ms; the notes\' restore per picture: '
           '%.0f ms (%.0fx). With the default preprocessing of a pic/ file included: %.1f ms.'

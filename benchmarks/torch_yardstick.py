@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import input_data  # noqa: E402
 import mnist_backward  # noqa: E402  (constants only)
 import mnist_lenet5_backward  # noqa: E402  (constants only)
-import mnist_util  # noqa: E402
+from mnist_lib import paths  # noqa: E402
 
 
 def weight(*shape):
@@ -56,7 +56,7 @@ def main():
     parser.add_argument('--model', choices=['mlp', 'lenet5'], default='mlp')
     parser.add_argument('--steps', type=int, default=3000, help='timed steps (default 3000)')
     parser.add_argument('--warmup', type=int, default=50, help='untimed steps (default 50)')
-    parser.add_argument('--data_dir', default=mnist_util.DATA_DIR)
+    parser.add_argument('--data_dir', default=paths.DATA_DIR)
     parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
     args = parser.parse_args()
     if args.threads:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import preprocess
 from conftest import ROOT, run_script
+from mnist_lib import picture
 
 PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
 ANSWER = r'^(.*): (\d) \(([0-9.]+)%\)$'
@@ -128,7 +128,7 @@ def digit_page(colour=(20, 20, 20), paper=(250, 250, 250)):
 @pytest.fixture
 def reference(tmp_path):
     digit_page().save(tmp_path / 'ref.png')
-    return preprocess.pre_pic(str(tmp_path / 'ref.png'))
+    return picture.pre_pic(str(tmp_path / 'ref.png'))
 
 
 def test_output_is_mnist_shaped(reference):
@@ -160,7 +160,7 @@ def test_pillow_modes(tmp_path, reference, mode):
         im = page.convert(mode)
     path = str(tmp_path / ('pic.jpg' if mode == 'CMYK' else 'pic.png'))
     im.save(path)
-    assert close(preprocess.pre_pic(path), reference)
+    assert close(picture.pre_pic(path), reference)
 
 
 def test_exif_rotation_is_applied(tmp_path, reference):
@@ -168,7 +168,7 @@ def test_exif_rotation_is_applied(tmp_path, reference):
     exif[0x0112] = 6  # 'rotate 90 degrees clockwise to view'
     digit_page().transpose(Image.ROTATE_90).save(tmp_path / 'sideways.jpg', exif=exif.tobytes(),
                                                  quality=95)
-    assert close(preprocess.pre_pic(str(tmp_path / 'sideways.jpg')), reference)
+    assert close(picture.pre_pic(str(tmp_path / 'sideways.jpg')), reference)
 
 
 @pytest.mark.parametrize('colour, paper', [
@@ -178,12 +178,12 @@ def test_exif_rotation_is_applied(tmp_path, reference):
 ])
 def test_ink_and_paper_colours(tmp_path, reference, colour, paper):
     digit_page(colour, paper).save(tmp_path / 'coloured.png')
-    assert close(preprocess.pre_pic(str(tmp_path / 'coloured.png')), reference)
+    assert close(picture.pre_pic(str(tmp_path / 'coloured.png')), reference)
 
 
 def test_the_notes_method_on_a_photo_like_picture_is_not_the_default(tmp_path, reference):
     digit_page((185, 35, 35), (196, 198, 200)).save(tmp_path / 'grey.png')
-    course = preprocess.pre_pic(str(tmp_path / 'grey.png'), 'course')
+    course = picture.pre_pic(str(tmp_path / 'grey.png'), 'course')
     assert set(np.unique(course)) <= {0.0, 1.0}
     assert course.mean() > 0.5  # grey paper inverted past the threshold: mostly white
 

@@ -4,7 +4,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 
 import mnist_forward
-import mnist_util
+from mnist_lib import evaluation
 
 tf.disable_v2_behavior()
 
@@ -39,7 +39,7 @@ def test_ema_forward_reads_the_shadow_weights():
         ema = tf.train.ExponentialMovingAverage(0.5)
         ema_op = ema.apply(tf.trainable_variables())
         n_vars = len(tf.global_variables())
-        y_ema = mnist_util.ema_forward(ema, mnist_forward.forward, x, None)
+        y_ema = evaluation.ema_forward(ema, mnist_forward.forward, x, None)
         assert len(tf.global_variables()) == n_vars  # no new variables
         assert len(tf.get_collection('losses')) == 2  # and no extra L2 terms
         weights = tf.trainable_variables()

@@ -8,9 +8,9 @@ import tensorflow.compat.v1 as tf
 from PIL import Image
 
 import mnist_generateds
-import mnist_util
 from conftest import run_script
 from test_mlp_scripts import LOSS, TEST, matches, no_traceback
+from mnist_lib import training
 
 tf.disable_v2_behavior()
 
@@ -51,7 +51,7 @@ def test_round_trip(tmp_path, capsys):
     for per_read in (1, 5):
         with tf.Graph().as_default(), tf.Session() as sess:
             img, label = mnist_generateds.read_tfRecord(record, per_read)
-            with mnist_util.QueueRunners(sess) as queues:
+            with training.QueueRunners(sess) as queues:
                 got = [queues.run([img, label]) for _ in range(24 // per_read)]
         imgs = np.concatenate([np.reshape(g[0], (-1, 784)) for g in got])
         lbls = np.concatenate([np.reshape(g[1], (-1, 10)) for g in got])
@@ -176,16 +176,16 @@ def test_own_folders_need_all_four_flags(tmp_path):
 
 
 def test_own_photos_are_normalised_like_the_app(tmp_path):
-    import preprocess
+    from mnist_lib import picture
     from conftest import ROOT
     folder = tmp_path / 'photos'
     folder.mkdir()
-    picture = os.path.join(ROOT, 'pic', '7.png')  # dark digit on a light 300x300 page
-    Image.open(picture).save(folder / 'seven.png')
+    seven = os.path.join(ROOT, 'pic', '7.png')  # dark digit on a light 300x300 page
+    Image.open(seven).save(folder / 'seven.png')
     (tmp_path / 'photos.txt').write_text('seven.png 7\n')
     record = str(tmp_path / 'own.tfrecords')
     mnist_generateds.write_tfRecord(record, str(folder), str(tmp_path / 'photos.txt'), 'mnist')
     ((pixels, one_hot),) = read_back(record)
-    expected = np.uint8(np.round(preprocess.pre_pic(picture)[0] * 255))
+    expected = np.uint8(np.round(picture.pre_pic(seven)[0] * 255))
     assert (pixels == expected).all() and one_hot[7] == 1
     assert pixels[:28].sum() == 0  # white on black, as MNIST: the top row is dark

@@ -152,29 +152,44 @@ def _morph(ink, radius, grow):
 
 
 def mnist_style(rgb):
-    """Finds the digit and normalises it the way MNIST's digits were."""
+    """Finds the digit and normalises it the way MNIST's digits were: [1, 784]."""
+    ink, mask, smooth = find_ink(shrink(rgb, WORK_SIDE))
+    # Crop to the ink, trimming 0.5% of its mass at each side against stray specks.
+    rows, cols = np.nonzero(mask)
+    weights = smooth[rows, cols]
+    top, bottom = _mass_range(rows, weights)
+    left, right = _mass_range(cols, weights)
+    return normalise(ink[top:bottom + 1, left:right + 1],
+                     mask[top:bottom + 1, left:right + 1]).reshape([1, SIZE * SIZE])
+
+
+def shrink(rgb, side):
+    """Box-averages the picture down to `side` px on its longest side (if larger): keeps thin
+    strokes' ink and averages the noise away."""
     h, w, _ = rgb.shape
-    scale = min(1.0, WORK_SIDE / float(max(h, w)))
-    if scale < 1.0:  # box-average down: keeps thin strokes' ink, averages the noise away
+    scale = min(1.0, side / float(max(h, w)))
+    if scale < 1.0:
         size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
         rgb = np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(size, Image.BOX),
                          dtype=np.float32) / 255.0
-    # Ink is whatever differs from the paper under it, in any colour and either polarity.
+    return rgb
+
+
+def find_ink(rgb):
+    """Returns (ink, mask, smooth): ink [H, W] in [0, 1] with its faint fringe cleared, the
+    pixels that are surely ink, and the ink's 3x3 mean. Ink is whatever differs from the paper
+    under it, in any colour and either polarity; the threshold adapts to the picture."""
     ink = np.abs(rgb - _background(rgb)).max(axis=2)
     smooth = _box3(ink)  # a 3x3 mean: specks fade to 1/9, strokes keep 1/3 or more
     if smooth.max() < MIN_CONTRAST:
         raise PictureError('holds no digit (the picture is blank)')
     threshold = max(_otsu(smooth / smooth.max()) * smooth.max(), 0.25 * smooth.max())
     mask = smooth > threshold
+    return np.where(smooth > 0.5 * threshold, ink, 0.0), mask, smooth
 
-    # Crop to the ink, trimming 0.5% of its mass at each side against stray specks.
-    rows, cols = np.nonzero(mask)
-    weights = smooth[rows, cols]
-    top, bottom = _mass_range(rows, weights)
-    left, right = _mass_range(cols, weights)
-    ink = np.where(smooth > 0.5 * threshold, ink, 0.0)[top:bottom + 1, left:right + 1]
-    mask = mask[top:bottom + 1, left:right + 1]
 
+def normalise(ink, mask):
+    """One digit's ink, cropped to it, and its mask -> the 28x28 input (float32 in [0, 1])."""
     # Even out the stroke: MNIST's pens were about STROKE of the digit's size wide.
     target = STROKE * max(ink.shape)
     width = _stroke_width(np.pad(mask, 1))
@@ -191,7 +206,7 @@ def mnist_style(rgb):
     factor = BOX / float(max(h, w))
     small = np.clip(_resize(ink, (max(1, int(round(w * factor))), max(1, int(round(h * factor)))),
                             Image.LANCZOS), 0, 1)
-    return _centre_by_mass(small).reshape([1, SIZE * SIZE])
+    return _centre_by_mass(small)
 
 
 def _mass_range(index, weights, trim=0.005):

@@ -1,0 +1,13 @@
+"""Our own library behind the course scripts: what the notes do not have, one module per thing.
+
+    paths       where data/, model/ and pic/ are, found from the project folder
+    errors      how a user's mistake is said: one line
+    cli         the scripts' entry point: flags, one-line errors, session options
+    training    the plumbing around the notes' training loop: resume, stop, progress, queues
+    evaluation  accuracy over a data set, and the moving-average (EMA) forward pass
+    watcher     the test scripts' loop: evaluate each new checkpoint once
+    picture     a picture file -> the networks' 28x28 input (MNIST's normalisation)
+    model       a trained model restored once, for the app
+
+Nothing here runs at import.
+"""

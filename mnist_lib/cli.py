@@ -1,0 +1,72 @@
+"""The scripts' entry point: their flags (defaults are the course constants), absl's app.run
+with TF1 behaviour, and one-line errors instead of tracebacks."""
+import os
+import sys
+
+from absl import app
+from absl import flags
+import tensorflow.compat.v1 as tf
+
+import input_data  # the notes' loader (Deep MNIST's `import input_data`): its DataError
+from mnist_lib import paths
+from mnist_lib import training
+from mnist_lib.errors import UsageError
+
+FLAGS = flags.FLAGS
+
+
+def define_train_flags(steps, batch_size, model_dir, print_every):
+    """The trainer's flags; the defaults are the course constants passed in."""
+    flags.DEFINE_integer('steps', steps, 'Train until global_step reaches this, counting the '
+                         'steps of earlier runs that this one resumes.', lower_bound=1)
+    flags.DEFINE_integer('batch_size', batch_size, 'Images per training step.', lower_bound=1)
+    flags.DEFINE_string('model_dir', model_dir, 'Checkpoints and TensorBoard summaries go here; '
+                        'training resumes from the latest checkpoint in it.')
+    flags.DEFINE_string('data_dir', paths.DATA_DIR, 'Folder of the MNIST .gz files (fetched if '
+                        'missing).')
+    flags.DEFINE_integer('save_every', training.SAVE_EVERY, 'Save a checkpoint and report '
+                         'validation accuracy every this many steps (and at the last step).',
+                         lower_bound=1)
+    flags.DEFINE_integer('print_every', print_every, "Print the notes' loss line every this many "
+                         'steps.', lower_bound=1)
+    flags.DEFINE_integer('seed', None, 'Seed for the initial weights and the batch order; '
+                         'unset: different every run.')
+
+
+def define_test_flags(model_dir, steps, interval_secs):
+    """The watcher's flags; the defaults are the course constants passed in."""
+    flags.DEFINE_string('model_dir', model_dir, 'Checkpoint folder to watch.')
+    flags.DEFINE_string('data_dir', paths.DATA_DIR, 'Folder of the MNIST .gz files (fetched if '
+                        'missing).')
+    flags.DEFINE_bool('once', False, 'Evaluate the latest checkpoint once and exit.')
+    flags.DEFINE_float('interval_secs', interval_secs, 'Seconds between looks for a new '
+                       'checkpoint.', lower_bound=0)
+    flags.DEFINE_integer('steps', steps, 'Stop watching once the checkpoint of this step has '
+                         'been evaluated (the trainer\'s --steps).', lower_bound=1)
+
+
+def define_data_flag():
+    flags.DEFINE_enum('data', 'input_data', ['input_data', 'tfrecord'], 'input_data: MNIST '
+                      'from --data_dir in memory; tfrecord: lesson 6.2, the .tfrecords files '
+                      'in --data_dir (made by mnist_generateds.py) through queue runners.')
+
+
+def run(main, takes_args=False):
+    """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks."""
+    def wrapped(argv):
+        if len(argv) > 1 and not takes_args:
+            raise app.UsageError('unexpected argument(s): %s' % ' '.join(argv[1:]))
+        tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
+        tf.disable_v2_behavior()
+        try:
+            return main(argv)
+        except (input_data.DataError, UsageError) as e:
+            sys.exit('%s: error: %s' % (os.path.basename(sys.argv[0]), e))
+        except KeyboardInterrupt:
+            sys.exit('%s: interrupted.' % os.path.basename(sys.argv[0]))
+    app.run(wrapped)
+
+
+def session_config():
+    """Session options, measured in benchmarks/: see README, 'Speed'."""
+    return tf.ConfigProto()

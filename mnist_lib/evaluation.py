@@ -1,0 +1,39 @@
+"""Accuracy over a data set, and the forward pass through the moving-average (EMA) weights."""
+import tensorflow.compat.v1 as tf
+
+EVAL_BATCH = 1000  # images per session run when evaluating (bounds memory)
+
+
+def ema_forward(ema, forward, *args):
+    """Builds forward(*args) a second time, reading the EMA shadow of each weight.
+
+    The new pass asks for its variables in the same order as the first one
+    did, so the k-th tf.Variable it creates is answered by the shadow of the
+    k-th trainable variable. No variable is created.
+    """
+    shadows = iter([ema.average(v) for v in tf.trainable_variables()])
+
+    def use_shadow(next_creator, **kwargs):
+        del next_creator, kwargs
+        return next(shadows)
+
+    with tf.name_scope('ema_forward'), tf.variable_creator_scope(use_shadow):
+        return forward(*args)
+
+
+def accuracy_op(y, y_):
+    """Fraction of rows whose largest logit is at the one-hot label."""
+    correct_prediction = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1))
+    return tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
+
+
+def evaluate(sess, accuracy, x, y_, images, labels, reshape=None):
+    """Accuracy over all `images`, EVAL_BATCH at a time to bound memory."""
+    total = 0.0
+    for start in range(0, len(images), EVAL_BATCH):
+        xs = images[start:start + EVAL_BATCH]
+        ys = labels[start:start + EVAL_BATCH]
+        if reshape is not None:
+            xs = reshape(xs)
+        total += sess.run(accuracy, feed_dict={x: xs, y_: ys}) * len(xs)
+    return total / len(images)
