@@ -3,6 +3,8 @@
     python mnist_app.py                        # the notes' prompts
     python mnist_app.py pic/*.png photo.jpg    # one line per picture: path: digit (confidence%)
     python mnist_app.py --model lenet5 ...     # LeNet-5 instead of the MLP
+    python mnist_app.py --number photo.jpg     # a whole number: photo.jpg: 2026 (97.3%)
+    python mnist_app.py --save_input seen/ ... # also write the 28x28 inputs the network saw
 
 The model (EMA weights) is restored once per process, not once per picture.
 Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
@@ -18,6 +20,7 @@ from mnist_lib import cli
 from mnist_lib import errors
 from mnist_lib import model
 from mnist_lib import picture
+from mnist_lib import recognise
 
 _model = None  # the process's Model, restored on first use
 
@@ -38,11 +41,14 @@ def pre_pic(picName, method=picture.DEFAULT):
     return picture.pre_pic(picName, method)
 
 
-def answer(path, method):
-    """Returns (digit, confidence) for one picture; raises picture.PictureError."""
-    probabilities = _model.predict(pre_pic(path, method))[0]
-    digit = int(np.argmax(probabilities))
-    return digit, float(probabilities[digit])
+def answer(path, method, number=False, save_input=None):
+    """Reads one picture (recognise.read); writes its inputs into `save_input` if given.
+    Raises picture.PictureError."""
+    reading = recognise.read(path, _model, number, method)
+    if save_input:
+        name = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0]
+        recognise.save_inputs(reading, save_input, name, number)
+    return reading
 
 
 def ask(prompt):
@@ -54,7 +60,7 @@ def ask(prompt):
         return None
 
 
-def application(method=picture.DEFAULT):
+def application(method=picture.DEFAULT, number=False, save_input=None):
     """The notes' interactive loop. Returns the exit status."""
     while True:
         answer_text = ask('input the number of test pictures:')
@@ -74,26 +80,31 @@ def application(method=picture.DEFAULT):
             return 0
         testPic = os.path.expanduser(testPic.strip().strip('"\''))
         try:
-            preValue, _ = answer(testPic, method)
+            reading = answer(testPic, method, number, save_input)
         except picture.PictureError as e:
             print('%s: error: %s' % (testPic, e))
             failed += 1
             continue
+        preValue = recognise.number_text(reading)
         print('The prediction number is:', preValue)
+        unsure = recognise.doubt(reading)
+        if unsure:
+            print('not sure: %s or %s?' % unsure)
     return 1 if failed else 0
 
 
-def batch(paths, method):
-    """One line per picture: '<path>: <digit> (<confidence>%)'. Returns the exit status."""
+def batch(paths, method, number=False, save_input=None):
+    """One line per picture: '<path>: <digit or number> (<confidence>%)', and ' not sure: A or
+    B?' after it when unsure. Returns the exit status."""
     failed = 0
     for path in paths:
         try:
-            digit, confidence = answer(path, method)
+            reading = answer(path, method, number, save_input)
         except picture.PictureError as e:
             print('%s: error: %s' % (path, e), flush=True)
             failed += 1
             continue
-        print('%s: %d (%.1f%%)' % (path, digit, 100 * confidence), flush=True)
+        print('%s: %s' % (path, recognise.answer_line(reading)), flush=True)
     return 1 if failed else 0
 
 
@@ -101,14 +112,22 @@ def main(argv):
     global _model
     if FLAGS.fc_size != mnist_lenet5_forward.FC_SIZE and FLAGS.model != 'lenet5':
         raise errors.UsageError('--fc_size only applies to --model lenet5')
+    if FLAGS.number and FLAGS.preprocess != picture.DEFAULT:
+        raise errors.UsageError('--number reads with --preprocess %s only' % picture.DEFAULT)
+    if FLAGS.save_input:
+        try:
+            recognise.check_folder(FLAGS.save_input)
+        except OSError as e:
+            raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
+                                    % (FLAGS.save_input, e.strerror or e))
     _model = model.Model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size)
     if not _model.checkpoint:
         print('No checkpoint file found')
         print('(train first: python %s)' % model.TRAINERS[FLAGS.model], file=sys.stderr)
         return 2
     if len(argv) > 1:
-        return batch(argv[1:], FLAGS.preprocess)
-    return application(FLAGS.preprocess)
+        return batch(argv[1:], FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
+    return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
 
 
 FLAGS = cli.FLAGS
@@ -122,4 +141,8 @@ if __name__ == '__main__':
     flags.DEFINE_enum('preprocess', picture.DEFAULT, picture.METHODS,
                       'mnist: find the digit and normalise it as MNIST was; course: the notes\' '
                       'invert + threshold 50 on a whole-picture resize.')
+    flags.DEFINE_bool('number', False, 'Read a whole number (one row of digits) from each '
+                      'picture instead of one digit.')
+    flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
+                        'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit.')
     cli.run(main, takes_args=True)

@@ -37,6 +37,16 @@ def data_dir(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope='session')
+def mlp_dir(tmp_path_factory, data_dir):
+    """An MLP trained for 1500 steps (about 96% on the test set), for the app's tests."""
+    path = tmp_path_factory.mktemp('mlp')
+    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', path,
+                        '--steps', 1500, '--seed', 3)
+    assert result.returncode == 0, result.stderr
+    return str(path)
+
+
 def script_env(**extra):
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     env.update(extra)

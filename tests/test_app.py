@@ -13,15 +13,6 @@ PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
 ANSWER = r'^(.*): (\d) \(([0-9.]+)%\)$'
 
 
-@pytest.fixture(scope='module')
-def mlp_dir(tmp_path_factory, data_dir):
-    path = tmp_path_factory.mktemp('mlp')
-    result = run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', path,
-                        '--steps', 1500, '--seed', 3)
-    assert result.returncode == 0, result.stderr
-    return str(path)
-
-
 def app(*args, stdin=None):
     return run_script('mnist_app.py', *args, stdin=stdin)
 

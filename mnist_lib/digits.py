@@ -1,0 +1,250 @@
+"""The digit finder of `--number`: the digits of a one-row number in a picture, left to right.
+
+The picture's ink (picture.find_ink) is cut into horizontal runs, and the runs are joined
+into connected marks. On the way: ruled lines, underlines and table borders are taken out
+(runs far longer than a digit is tall) and the strokes they crossed are mended; specks are
+dropped; marks that stand above one another (a 5's floating bar, a 4 or 7 drawn in two
+strokes, a digit broken by a line) become one digit; a mark much wider than a digit is
+split where its ink is thinnest (and read whole too: the network picks the surer reading).
+Each digit is then normalised as a single digit is.
+"""
+import numpy as np
+from PIL import Image, ImageFilter
+
+from mnist_lib import picture
+from mnist_lib.picture import PictureError
+
+WORK_SIDE = 1024     # longest side of the copy a number is looked for in
+MAX_MARKS = 20       # more separate marks than this: refused, not guessed
+MAX_INK = 0.35       # ink over this share of the picture: a surface, not digits on paper
+MAX_RUNS = 200000    # more ink runs than this: noise, not writing
+PAGE_LINE = 0.5      # runs over this share of the picture's width (height) are lines ...
+LINE = 1.2           # ... and, once the digits' height H is known, runs over LINE * H
+UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
+SPECK = 0.3          # marks smaller than this * H both ways are specks
+SAME_DIGIT = 0.5     # marks overlapping by this share of the narrower one: one digit
+DIGIT_WIDTH = 0.75   # a digit is at most about this * H wide, typically TYPICAL_WIDTH * H ...
+TYPICAL_WIDTH = 0.6
+TOO_WIDE = 1.35      # ... and a mark this many digit widths wide is touching digits,
+SINGLE_WIDTH = 0.8   # ... if also this * H wide
+
+
+def find_options(rgb):
+    """rgb [H, W, 3] in [0, 1] -> the digits, left to right, as a list with one entry per
+    mark: its readings, each (inputs [k, 784] float32, boxes [(x0, y0, x1, y1)] in the
+    picture's pixels). A mark that may be touching digits has two readings, split first and
+    whole second; recognise.read lets the network choose. Raises PictureError when no number
+    can be read."""
+    work = picture.shrink(rgb, WORK_SIDE)
+    scale = rgb.shape[1] / float(work.shape[1])
+    ink, mask, _ = picture.find_ink(work)
+    share = mask.mean()
+    if share > MAX_INK:
+        raise PictureError('is one large blob (ink covers %d%% of it), not digits on paper'
+                           % round(100 * share))
+    mask, lines = _drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_LINE)
+    labels, boxes = _marks(mask)
+    height = _typical_height(boxes)
+    mask, more = _drop_lines(mask, LINE * height, UPRIGHT_LINE * height)
+    labels, boxes = _marks(mask)
+    lines |= more
+    if not boxes:
+        raise PictureError('holds no digit (only lines)')
+    groups = _group(range(len(boxes)), boxes, None)
+    height = _typical_height([_box(g, boxes) for g in groups])
+    keep = [i for i, (x0, y0, x1, y1) in enumerate(boxes)
+            if max(x1 - x0, y1 - y0) >= SPECK * height]
+    groups = _group(keep, boxes, height)
+    if len(groups) > MAX_MARKS:
+        raise PictureError('holds %d separate marks (at most %d digits are read in one '
+                           'number): is it a number on plain paper?' % (len(groups), MAX_MARKS))
+    options = []
+    for members in groups:
+        own = np.isin(labels, [m + 1 for m in members])
+        ranges = _split(own, _digit_width(groups, members, boxes, height), height)
+        choices = [ranges] if len(ranges) == 1 else [ranges, [(ranges[0][0], ranges[-1][1])]]
+        options.append([_inputs(own, ranges, labels, lines, ink, scale) for ranges in choices])
+    if not options:
+        raise PictureError('holds no digit (only specks)')
+    return options
+
+
+def find(rgb):
+    """rgb [H, W, 3] in [0, 1] -> (inputs [n, 784] float32, boxes [(x0, y0, x1, y1)] in the
+    picture's pixels), left to right, splitting every mark that looks like touching digits.
+    Raises PictureError when no number can be read."""
+    chosen = [group[0] for group in find_options(rgb)]
+    return (np.concatenate([inputs for inputs, _ in chosen]),
+            [box for _, boxes in chosen for box in boxes])
+
+
+def _inputs(own, ranges, labels, lines, ink, scale):
+    """The normalised inputs [k, 784] and boxes of one mark cut into column `ranges`."""
+    inputs, found = [], []
+    for x0, x1 in ranges:
+        piece = np.zeros_like(own)
+        piece[:, x0:x1] = own[:, x0:x1]
+        rows = np.flatnonzero(piece.any(axis=1))
+        y0, y1 = rows[0], rows[-1] + 1
+        near = np.asarray(Image.fromarray(np.uint8(piece) * 255).filter(
+            ImageFilter.MaxFilter(3))) > 0
+        near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
+        crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
+        inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1]).reshape(-1))
+        found.append(tuple(int(round(v * scale)) for v in (x0, y0, x1, y1)))
+    return np.stack(inputs).astype(np.float32), found
+
+
+def _runs(mask):
+    """Horizontal runs of a 2-D bool array: rows, starts, ends (exclusive), row-major."""
+    edges = np.diff(np.pad(mask, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)
+    return rows, starts, ends
+
+
+def _drop_lines(mask, longest, tallest):
+    """Takes out horizontal runs longer than `longest` and upright ones taller than `tallest`,
+    then mends the strokes a horizontal line crossed (its pixels with ink just above and just
+    below). Returns (what is left, what was taken)."""
+    lines = np.zeros_like(mask)
+    for flipped, limit in ((False, longest), (True, tallest)):
+        rows, starts, ends = _runs(mask.T if flipped else mask)
+        out = lines.T if flipped else lines
+        for r, s, e in zip(*(a[ends - starts > limit] for a in (rows, starts, ends))):
+            out[r, s:e] = True
+    left = mask & ~lines
+    if lines.any():
+        band = int(lines.sum(axis=0).max()) + 2  # the thickest line, and a little
+        above = np.zeros_like(left)
+        below = np.zeros_like(left)
+        for d in range(1, min(band, left.shape[0] - 1) + 1):
+            above[d:] |= left[:-d]
+            below[:-d] |= left[d:]
+        mended = lines & above & below
+        left |= mended
+        lines &= ~mended
+    return left, lines
+
+
+def _marks(mask):
+    """Connected marks (8-neighbours): a label image (0 = paper, k = mark k-1) and each
+    mark's box (x0, y0, x1, y1), exclusive ends."""
+    rows, starts, ends = _runs(mask)
+    if len(rows) > MAX_RUNS:
+        raise PictureError('is noise, not writing (%d separate ink runs)' % len(rows))
+    parent = list(range(len(rows)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
+    for y in range(mask.shape[0] - 1):
+        i, i_end, j, j_end = first[y], first[y + 1], first[y + 1], first[y + 2]
+        while i < i_end and j < j_end:  # runs of two rows that touch, corners included
+            if starts[i] <= ends[j] and starts[j] <= ends[i]:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[b] = a
+            if ends[i] < ends[j]:
+                i += 1
+            else:
+                j += 1
+    labels = np.zeros(mask.shape, np.int32)
+    if not len(rows):
+        return labels, []
+    _, mark = np.unique([root(i) for i in range(len(rows))], return_inverse=True)
+    lengths = ends - starts
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    labels[np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets] = np.repeat(mark + 1,
+                                                                                       lengths)
+    n = mark.max() + 1
+    x0, y0 = np.full(n, mask.shape[1]), np.full(n, mask.shape[0])
+    x1, y1 = np.zeros(n, int), np.zeros(n, int)
+    np.minimum.at(x0, mark, starts)
+    np.minimum.at(y0, mark, rows)
+    np.maximum.at(x1, mark, ends)
+    np.maximum.at(y1, mark, rows + 1)
+    return labels, [tuple(int(v) for v in b) for b in zip(x0, y0, x1, y1)]
+
+
+def _typical_height(boxes):
+    """The digits' height: the upper quartile of the heights of the marks at least 0.3 of the
+    tallest (pieces of digits are shorter, never taller)."""
+    heights = [y1 - y0 for _, y0, _, y1 in boxes]
+    if not heights:
+        raise PictureError('holds no digit (the picture is blank)')
+    return float(np.percentile([h for h in heights if h >= 0.3 * max(heights)], 75))
+
+
+def _box(members, boxes):
+    chosen = [boxes[m] for m in members]
+    return (min(b[0] for b in chosen), min(b[1] for b in chosen), max(b[2] for b in chosen),
+            max(b[3] for b in chosen))
+
+
+def _group(keep, boxes, height):
+    """Marks that stand above one another -> one digit: those overlapping by SAME_DIGIT of the
+    narrower, and (once the digits' `height` is known) pieces no wider together than a digit
+    that are stacked (a slanted stroke cut by a line) or short (a 4's or 7's second stroke).
+    Lists of mark indices, left to right."""
+    groups = []
+    for i in sorted(keep, key=lambda k: (boxes[k][1] - boxes[k][3], boxes[k][0])):  # tall first
+        x0, y0, x1, y1 = boxes[i]
+        best, best_overlap = None, 0
+        for g in groups:
+            gx0, _, gx1, _ = g['box']
+            overlap = min(x1, gx1) - max(x0, gx0)
+            narrower = min(x1 - x0, gx1 - gx0)
+            joins = overlap >= SAME_DIGIT * narrower
+            short = height and y1 - y0 < 0.7 * height
+            if height and not joins and max(x1, gx1) - min(x0, gx0) <= DIGIT_WIDTH * height:
+                gy0, gy1 = g['box'][1], g['box'][3]
+                stacked = min(y1, gy1) - max(y0, gy0) <= 0.3 * min(y1 - y0, gy1 - gy0)
+                joins = overlap > -0.1 * height and (stacked or short)
+            if height and not joins and short and overlap > -0.04 * height:
+                joins = True  # a broken stroke: the gap is a hairline
+            if joins and overlap > best_overlap - 1e-9:
+                best, best_overlap = g, overlap
+        if best is None:
+            groups.append({'members': [i], 'box': boxes[i]})
+        else:
+            best['members'].append(i)
+            best['box'] = _box(best['members'], boxes)
+    groups.sort(key=lambda g: (g['box'][0] + g['box'][2]) / 2.0)
+    return [g['members'] for g in groups]
+
+
+def _digit_width(groups, members, boxes, height):
+    """A digit's width, as the other digits here show it: the median width of the other
+    groups that are not 1s; TYPICAL_WIDTH * height when there are none."""
+    widths = [_box(g, boxes)[2] - _box(g, boxes)[0] for g in groups if g is not members]
+    wide = [w for w in widths if w >= 0.35 * height]
+    return np.median(wide) if wide else TYPICAL_WIDTH * height
+
+
+def _split(own, digit_width, height):
+    """Column ranges of the digits in one group: one, or several where it is much wider than
+    a digit (touching digits), cut at the columns with the least ink."""
+    columns = own.sum(axis=0)
+    cols = np.flatnonzero(columns)
+    x0, x1 = int(cols[0]), int(cols[-1]) + 1
+    rows = np.flatnonzero(own[:, x0:x1].any(axis=1))
+    tallest = min(rows[-1] + 1 - rows[0], height)  # touching digits on other baselines: taller
+    digit_width = min(digit_width, DIGIT_WIDTH * tallest)
+    if (x1 - x0) < max(TOO_WIDE * digit_width, SINGLE_WIDTH * tallest):
+        return [(x0, x1)]
+    n = max(2, int(round((x1 - x0) / digit_width)))
+    cuts = [x0]
+    for k in range(1, n):
+        nominal = x0 + (x1 - x0) * k / float(n)
+        reach = 0.3 * (x1 - x0) / n
+        lo, hi = int(nominal - reach), int(nominal + reach) + 1
+        window = columns[lo:hi]
+        best = np.flatnonzero(window == window.min())
+        cuts.append(lo + int(best[np.argmin(np.abs(lo + best - nominal))]))
+    cuts.append(x1)
+    return list(zip(cuts[:-1], cuts[1:]))

@@ -1,0 +1,123 @@
+"""Reading a picture: the one function that the app, its batch mode and its page all call.
+
+    reading = read(path_or_bytes, model, number=False)
+    reading.digits         [d, ...]: one digit, or the digits of a number left to right
+    reading.probabilities  [n, 10] float32
+    reading.inputs         [n, 784] float32: the 28x28 pictures the network was given
+    reading.boxes          [(x0, y0, x1, y1), ...] in the picture's pixels
+"""
+import collections
+import os
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+from mnist_lib import digits as digit_finder
+from mnist_lib import picture
+
+# "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
+# (At 0.8 or more, the runner-up has at most 0.2: "the two best are close" is the same
+# rule.) Chosen on the 10000 MNIST test images, python benchmarks/bench.py unsure: under 0.8
+# lie 65% of the MLP's 189 test errors and 2.2% of its right answers; for LeNet-5, 71% of
+# its errors and 2.1% of its right answers.
+UNSURE_BELOW = 0.8
+ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
+
+Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes')
+
+
+def read(source, model, number=False, method=picture.DEFAULT):
+    """Reads one digit (or with `number`, a whole number) from a picture file or its bytes.
+
+    Raises picture.PictureError, with a one-line reason, when it cannot.
+    """
+    if number:
+        if method != picture.DEFAULT:
+            raise ValueError('--number reads with the default preprocessing only')
+        rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
+        options = digit_finder.find_options(rgb)
+        every = np.concatenate([inputs for group in options for inputs, _ in group])
+        sure = model.predict(every).max(axis=1)
+        chosen, start = [], 0
+        for group in options:  # the reading whose least sure digit is surest
+            scores = []
+            for inputs, _ in group:
+                scores.append(sure[start:start + len(inputs)].min())
+                start += len(inputs)
+            chosen.append(group[int(np.argmax(scores))])
+        inputs = np.concatenate([inputs for inputs, _ in chosen])
+        boxes = [box for _, group_boxes in chosen for box in group_boxes]
+    else:
+        rgb = picture.load(source)
+        inputs = picture.normalised(rgb, method)
+        boxes = [(0, 0, rgb.shape[1], rgb.shape[0])]
+    probabilities = model.predict(inputs)
+    return Reading([int(d) for d in probabilities.argmax(axis=1)], probabilities, inputs, boxes)
+
+
+def number_text(reading):
+    """'2026': the digits as written, leading zeros kept."""
+    return ''.join(str(d) for d in reading.digits)
+
+
+def confidence(reading):
+    """The lowest of the digits' probabilities: how sure the whole answer is."""
+    return float(min(p[d] for p, d in zip(reading.probabilities, reading.digits)))
+
+
+def doubt(reading):
+    """None when sure; else (answer, the runner-up answer): the least sure digit swapped for
+    its second-best."""
+    worst, runner_up, unsure = None, None, False
+    for k, p in enumerate(reading.probabilities):
+        first, second = np.argsort(p)[::-1][:2]
+        if p[first] < UNSURE_BELOW:
+            unsure = True
+            if worst is None or p[first] < reading.probabilities[worst].max():
+                worst, runner_up = k, int(second)
+    if not unsure:
+        return None
+    other = list(reading.digits)
+    other[worst] = runner_up
+    return number_text(reading), ''.join(str(d) for d in other)
+
+
+def answer_line(reading):
+    """'2026 (97.3%)', and ' not sure: 3 or 5?' after it when unsure: the batch mode's line."""
+    text = '%s (%.1f%%)' % (number_text(reading), 100 * confidence(reading))
+    unsure = doubt(reading)
+    return text + (' not sure: %s or %s?' % unsure if unsure else '')
+
+
+def input_png(array):
+    """One [784] input -> PNG image, white digit on black, ENLARGE times, crisp pixels."""
+    grey = np.uint8(np.round(np.clip(array.reshape(picture.SIZE, picture.SIZE), 0, 1) * 255))
+    side = picture.SIZE * ENLARGE
+    return Image.fromarray(grey).resize((side, side), Image.NEAREST)
+
+
+def check_folder(folder):
+    """Makes sure pictures can be written into `folder`; raises OSError saying why not."""
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix='.probe.'):
+        pass
+
+
+def save_inputs(reading, folder, name, number=False):
+    """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode; each
+    file appears whole or not at all. Returns the paths written."""
+    written = []
+    for k, array in enumerate(reading.inputs, 1):
+        path = os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                input_png(array).save(f, 'PNG')
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        written.append(path)
+    return written
