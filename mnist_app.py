@@ -9,6 +9,10 @@
 The model (EMA weights) is restored once per process, not once per picture.
 Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import os
 import sys
 

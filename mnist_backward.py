@@ -5,6 +5,10 @@
 
 Ctrl-C (or SIGTERM) saves and stops; running again resumes where it stopped.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import os
 import time
 
@@ -16,6 +20,7 @@ import mnist_generateds
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
+from mnist_lib import precision
 from mnist_lib import training
 
 BATCH_SIZE = 200             # images per training step
@@ -30,7 +35,7 @@ MODEL_NAME = 'mnist_model'
 
 def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PATH,
              save_every=training.SAVE_EVERY, print_every=training.SAVE_EVERY, seed=None,
-             tfrecord_dir=None):
+             tfrecord_dir=None, mixed_precision=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes.
 
     With `tfrecord_dir` (lesson 6.2's fc4 variant) batches come from its
@@ -76,7 +81,11 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
     saver = tf.train.Saver(save_relative_paths=True)
     save_path = os.path.join(model_dir, MODEL_NAME)
 
-    with tf.Session(config=cli.session_config()) as sess:
+    config = cli.session_config()
+    said = precision.configure(config, mixed_precision)
+    if said:
+        print(said)
+    with tf.Session(config=config) as sess:
         step = training.restore_or_init(sess, saver, model_dir, global_step)
         path = None
         sess.graph.finalize()  # the loop below adds no ops: memory stays flat
@@ -118,7 +127,7 @@ def main(argv):
                                                                 seed=FLAGS.seed)
     backward(mnist, steps=FLAGS.steps, batch_size=FLAGS.batch_size, model_dir=FLAGS.model_dir,
              save_every=FLAGS.save_every, print_every=FLAGS.print_every, seed=FLAGS.seed,
-             tfrecord_dir=tfrecord_dir)
+             tfrecord_dir=tfrecord_dir, mixed_precision=FLAGS.mixed_precision)
 
 
 FLAGS = cli.FLAGS

@@ -9,6 +9,10 @@ The course's jpg folders are not shipped: when they are missing (or with
 layout (`28_0.jpg`, label lines `28_0.jpg 0`). Any folder of pictures with a
 label file of `<file name> <label>` lines works the same way.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import os
 import shutil
 import tempfile

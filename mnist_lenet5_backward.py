@@ -7,6 +7,10 @@
 
 Ctrl-C (or SIGTERM) saves and stops; running again resumes where it stopped.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import os
 import time
 
@@ -19,6 +23,7 @@ import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
+from mnist_lib import precision
 from mnist_lib import training
 
 BATCH_SIZE = 100             # images per training step
@@ -43,7 +48,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
              save_every=training.SAVE_EVERY, print_every=PRINT_EVERY, seed=None,
              fc_size=mnist_lenet5_forward.FC_SIZE, optimizer='sgd',
              learning_rate_base=LEARNING_RATE_BASE, learning_rate_decay=LEARNING_RATE_DECAY,
-             regularizer=REGULARIZER):
+             regularizer=REGULARIZER, mixed_precision=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes."""
     tf.set_random_seed(seed)
     x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
@@ -76,7 +81,11 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
     saver = tf.train.Saver(save_relative_paths=True)
     save_path = os.path.join(model_dir, MODEL_NAME)
 
-    with tf.Session(config=cli.session_config()) as sess:
+    config = cli.session_config()
+    said = precision.configure(config, mixed_precision)
+    if said:
+        print(said)
+    with tf.Session(config=config) as sess:
         step = training.restore_or_init(sess, saver, model_dir, global_step)
         path = None
         sess.graph.finalize()  # the loop below adds no ops: memory stays flat
@@ -128,7 +137,8 @@ def main(argv):
              save_every=FLAGS.save_every, print_every=FLAGS.print_every, seed=FLAGS.seed,
              fc_size=FLAGS.fc_size, optimizer=FLAGS.optimizer,
              learning_rate_base=FLAGS.learning_rate,
-             learning_rate_decay=FLAGS.learning_rate_decay, regularizer=FLAGS.regularizer)
+             learning_rate_decay=FLAGS.learning_rate_decay, regularizer=FLAGS.regularizer,
+             mixed_precision=FLAGS.mixed_precision)
 
 
 FLAGS = cli.FLAGS

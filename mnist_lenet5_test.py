@@ -5,6 +5,10 @@
 
 The 10000 test images go through the moving-average (EMA) weights, without dropout.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import tensorflow.compat.v1 as tf
 from absl import flags
 

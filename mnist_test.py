@@ -5,6 +5,10 @@
 
 The moving-average (EMA) weights are restored, as the notes do.
 """
+if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
+    from mnist_lib import quiet
+    quiet.hush()
+
 import os
 
 import tensorflow.compat.v1 as tf

@@ -3,11 +3,14 @@
     paths       where data/, model/ and pic/ are, found from the project folder
     errors      how a user's mistake is said: one line
     cli         the scripts' entry point: flags, one-line errors, session options
+    quiet       keeps TensorFlow's start-up log lines off a plain run
     training    the plumbing around the notes' training loop: resume, stop, progress, queues
     evaluation  accuracy over a data set, and the moving-average (EMA) forward pass
     watcher     the test scripts' loop: evaluate each new checkpoint once
     picture     a picture file -> the networks' 28x28 input (MNIST's normalisation)
     model       a trained model restored once, for the app
+    digits      the digit finder of --number: a one-row number's digits, left to right
+    recognise   reading a picture: the one function behind the app's modes
 
 Nothing here runs at import.
 """

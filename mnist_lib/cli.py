@@ -31,6 +31,8 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
                          'steps.', lower_bound=1)
     flags.DEFINE_integer('seed', None, 'Seed for the initial weights and the batch order; '
                          'unset: different every run.')
+    flags.DEFINE_bool('mixed_precision', False, 'Compute in bfloat16 (CPU with AVX512_BF16/AMX) '
+                      'or float16 (GPU); variables and checkpoints stay float32.')
 
 
 def define_test_flags(model_dir, steps, interval_secs):
@@ -52,11 +54,19 @@ def define_data_flag():
 
 
 def run(main, takes_args=False):
-    """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks."""
+    """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks.
+
+    TensorFlow's own log lines are shown only with --verbose (or TF_CPP_MIN_LOG_LEVEL set):
+    the scripts call quiet.hush() before they import TensorFlow.
+    """
+    flags.DEFINE_bool('verbose', False, "Show TensorFlow's own log lines (start-up, "
+                      'deprecations), as TensorFlow prints them.')
+
     def wrapped(argv):
         if len(argv) > 1 and not takes_args:
             raise app.UsageError('unexpected argument(s): %s' % ' '.join(argv[1:]))
-        tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
+        if not FLAGS.verbose:
+            tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
         tf.disable_v2_behavior()
         try:
             return main(argv)

@@ -1,0 +1,72 @@
+"""Keeps TensorFlow's start-up log lines off a plain run; every other line of stderr passes.
+
+TensorFlow's native code prints its start-up lines (oneDNN, CUDA drivers, CPU
+instructions, and on a machine without a GPU a failed cuInit) while it is imported and
+when the first session starts, before its log settings apply: TF_CPP_MIN_LOG_LEVEL does
+not stop them. So each script calls hush() under its main guard before it imports
+TensorFlow. From then on the process's stderr (fd 2) runs through a small child process
+that drops exactly those lines and passes on everything else: tracebacks, failed imports,
+out-of-memory, TensorFlow's warnings and errors. The child outlives a crash of the script,
+so nothing written before the crash is lost.
+
+A user who sets TF_CPP_MIN_LOG_LEVEL, or passes --verbose, gets TensorFlow's lines back.
+"""
+import os
+import re
+import signal
+import sys
+
+NOISE = re.compile(
+    rb'^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to '
+    rb'STDERR'
+    rb'|I\d{4} [\d:. ]+\d+ \S+:\d+\] '                         # native INFO lines
+    rb'|To enable the following instructions: .* rebuild TensorFlow with the appropriate '
+    rb'compiler flags\.'                                      # the rest of cpu_feature_guard's
+    rb'|E\d{4} [\d:. ]+\d+ cuda_platform\.cc:\d+\] failed call to cuInit: '  # no GPU here
+    rb')')
+
+
+def wanted(argv=None, environ=None):
+    """True unless the user asked for TensorFlow's own lines."""
+    argv = sys.argv[1:] if argv is None else argv
+    environ = os.environ if environ is None else environ
+    verbose = any(a in ('--verbose', '-verbose', '--verbose=true', '--verbose=1') for a in argv)
+    return not verbose and 'TF_CPP_MIN_LOG_LEVEL' not in environ
+
+
+def hush(argv=None):
+    """Routes fd 2 through the filter (POSIX only; elsewhere nothing changes)."""
+    if not wanted(argv) or not hasattr(os, 'fork'):
+        return
+    sys.stderr.flush()
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.close(write)
+        _filter(read)  # never returns
+    os.close(read)
+    os.dup2(write, 2)
+    os.close(write)
+
+
+def _filter(read):
+    """The child: copies lines from `read` to the real stderr, leaving out NOISE."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)  # drain to the end, whatever the script gets
+    for fd in (0, 1):  # hold nothing the caller waits on (the stdout pipe of a test, say)
+        os.close(fd)
+    status = 0
+    try:
+        pending = b''
+        while True:
+            chunk = os.read(read, 65536)
+            if not chunk:  # every writer is gone: the script has ended
+                break
+            *lines, pending = (pending + chunk).split(b'\n')
+            kept = b''.join(line + b'\n' for line in lines if not NOISE.match(line))
+            if kept:
+                os.write(2, kept)
+        if pending:
+            os.write(2, pending)
+    except OSError:
+        status = 1
+    os._exit(status)
