@@ -17,6 +17,7 @@ import mnist_lenet5_backward
 import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import evaluation
+from mnist_lib import report
 from mnist_lib import watcher
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
@@ -24,7 +25,7 @@ TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
 
 def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
          interval_secs=TEST_INTERVAL_SECS, steps=mnist_lenet5_backward.STEPS,
-         fc_size=mnist_lenet5_forward.FC_SIZE):
+         fc_size=mnist_lenet5_forward.FC_SIZE, report_dir=None):
     """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint."""
     with tf.Graph().as_default() as g:
         x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
@@ -38,20 +39,24 @@ def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
         saver = tf.train.Saver(ema_restore)
 
         accuracy = evaluation.accuracy_op(y, y_)
+        probabilities = tf.nn.softmax(y)
         g.finalize()  # the graph is built once; polling adds nothing to it
         with tf.Session(config=cli.session_config()) as sess:
             return watcher.watch(
                 saver, sess, model_dir,
                 lambda: evaluation.evaluate(sess, accuracy, x, y_, mnist.test.images,
                                             mnist.test.labels, mnist_lenet5_backward.reshape),
-                once, interval_secs, steps)
+                once, interval_secs, steps, report_dir and (lambda: report.write(
+                    mnist.test.images, mnist.test.labels.argmax(axis=1),
+                    evaluation.predict(sess, probabilities, x, mnist.test.images,
+                                       mnist_lenet5_backward.reshape), report_dir)))
 
 
 def main(argv):
     del argv
     mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
     return test(mnist, FLAGS.model_dir, FLAGS.once, FLAGS.interval_secs, FLAGS.steps,
-                FLAGS.fc_size)
+                FLAGS.fc_size, cli.report_dir() if FLAGS.report else None)
 
 
 FLAGS = cli.FLAGS

@@ -19,6 +19,7 @@ import mnist_forward
 import mnist_generateds
 from mnist_lib import cli
 from mnist_lib import evaluation
+from mnist_lib import report
 from mnist_lib import training
 from mnist_lib import watcher
 
@@ -26,7 +27,8 @@ TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
 
 
 def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
-         interval_secs=TEST_INTERVAL_SECS, steps=mnist_backward.STEPS, tfrecord_dir=None):
+         interval_secs=TEST_INTERVAL_SECS, steps=mnist_backward.STEPS, tfrecord_dir=None,
+         report_dir=None):
     """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint.
 
     With `tfrecord_dir` (lesson 6.2) the test images come from its
@@ -46,6 +48,7 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
         saver = tf.train.Saver(ema_restore)
 
         accuracy = evaluation.accuracy_op(y, y_)
+        probabilities = tf.nn.softmax(y)
         g.finalize()  # the graph is built once; polling adds nothing to it
         with tf.Session(config=cli.session_config()) as sess:
             if tfrecord_dir:
@@ -56,7 +59,9 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
             return watcher.watch(
                 saver, sess, model_dir,
                 lambda: evaluation.evaluate(sess, accuracy, x, y_, images, labels),
-                once, interval_secs, steps)
+                once, interval_secs, steps, report_dir and (lambda: report.write(
+                    images, labels.argmax(axis=1),
+                    evaluation.predict(sess, probabilities, x, images), report_dir)))
 
 
 def main(argv):
@@ -64,7 +69,7 @@ def main(argv):
     tfrecord_dir = FLAGS.data_dir if FLAGS.data == 'tfrecord' else None
     mnist = None if tfrecord_dir else input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
     return test(mnist, FLAGS.model_dir, FLAGS.once, FLAGS.interval_secs, FLAGS.steps,
-                tfrecord_dir)
+                tfrecord_dir, cli.report_dir() if FLAGS.report else None)
 
 
 FLAGS = cli.FLAGS

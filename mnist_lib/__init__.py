@@ -11,6 +11,8 @@
     model       a trained model restored once, for the app
     digits      the digit finder of --number: a one-row number's digits, left to right
     recognise   reading a picture: the one function behind the app's modes
+    report      --report: the per-digit table, confusion.png and mistakes.png
+    precision   --mixed_precision: TensorFlow's mixed-precision graph rewrite
 
 Nothing here runs at import.
 """

@@ -45,6 +45,9 @@ def define_test_flags(model_dir, steps, interval_secs):
                        'checkpoint.', lower_bound=0)
     flags.DEFINE_integer('steps', steps, 'Stop watching once the checkpoint of this step has '
                          'been evaluated (the trainer\'s --steps).', lower_bound=1)
+    flags.DEFINE_bool('report', False, 'For the last checkpoint evaluated: a per-digit table, '
+                      'and confusion.png and mistakes.png in --report_dir.')
+    flags.DEFINE_string('report_dir', None, 'Where --report writes (default: <model_dir>/report).')
 
 
 def define_data_flag():
@@ -80,3 +83,8 @@ def run(main, takes_args=False):
 def session_config():
     """Session options, measured in benchmarks/: see README, 'Speed'."""
     return tf.ConfigProto()
+
+
+def report_dir():
+    """--report_dir, or the model folder's report/."""
+    return FLAGS.report_dir or os.path.join(FLAGS.model_dir, 'report')

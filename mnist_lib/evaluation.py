@@ -1,4 +1,5 @@
 """Accuracy over a data set, and the forward pass through the moving-average (EMA) weights."""
+import numpy as np
 import tensorflow.compat.v1 as tf
 
 EVAL_BATCH = 1000  # images per session run when evaluating (bounds memory)
@@ -37,3 +38,12 @@ def evaluate(sess, accuracy, x, y_, images, labels, reshape=None):
             xs = reshape(xs)
         total += sess.run(accuracy, feed_dict={x: xs, y_: ys}) * len(xs)
     return total / len(images)
+
+
+def predict(sess, probabilities, x, images, reshape=None):
+    """The [N, 10] probabilities of all `images`, EVAL_BATCH at a time."""
+    out = []
+    for start in range(0, len(images), EVAL_BATCH):
+        xs = images[start:start + EVAL_BATCH]
+        out.append(sess.run(probabilities, feed_dict={x: reshape(xs) if reshape else xs}))
+    return np.concatenate(out)

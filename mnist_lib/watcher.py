@@ -1,5 +1,6 @@
 """The test scripts' loop: watch a checkpoint folder and evaluate each new checkpoint once,
 safe beside a trainer that writes and rotates checkpoints."""
+import io
 import os
 import time
 
@@ -8,16 +9,22 @@ import tensorflow.compat.v1 as tf
 from mnist_lib.errors import UsageError, first_line
 
 RESTORE_TRIES = 5  # failed restores of one checkpoint before giving up
+TEST_RUN = 'test'  # the watcher's TensorBoard run, a subfolder of the model folder
 
 
-def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
+def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, report_fn=None):
     """The notes' test loop: restore each new checkpoint once and print its test accuracy.
 
     Returns the exit status: 0 after evaluating (once, or the checkpoint of
     `last_step`), 1 with --once and no checkpoint. A checkpoint deleted or
     still being written while we read it is tried again at the next poll; one
     that keeps failing is not this model's, which is an error.
+
+    Each test accuracy also goes to TensorBoard, as the run `<model_dir>/test`. With
+    `report_fn`, the last checkpoint evaluated is reported too: report_fn() prints and
+    writes the report and returns its pictures, which go to TensorBoard as images.
     """
+    writer = None
     evaluated = failed = None
     failures = 0
     waiting_said = False
@@ -41,10 +48,21 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step):
                 time.sleep(min(interval_secs, 1.0))
                 continue  # rotated away or half-written: look again
             global_step = os.path.basename(path).split('-')[-1]
-            print('After %s training step(s), test accuracy = %g'
-                  % (global_step, evaluate_fn()), flush=True)
+            accuracy = evaluate_fn()
+            print('After %s training step(s), test accuracy = %g' % (global_step, accuracy),
+                  flush=True)
             evaluated = path
-            if once or (global_step.isdigit() and int(global_step) >= last_step):
+            step = int(global_step) if global_step.isdigit() else 0
+            writer = writer or tf.summary.FileWriter(os.path.join(model_dir, TEST_RUN))
+            values = [tf.Summary.Value(tag='test_accuracy', simple_value=accuracy)]
+            last = once or step >= last_step
+            if last and report_fn:
+                values += [tf.Summary.Value(tag='report/' + name, image=_image(im))
+                           for name, im in sorted(report_fn().items())]
+            writer.add_summary(tf.Summary(value=values), step)
+            writer.flush()
+            if last:
+                writer.close()
                 return 0
         time.sleep(interval_secs)
 
@@ -55,3 +73,12 @@ def _latest_checkpoint(model_dir):
     except (tf.errors.OpError, ValueError):
         return None  # the 'checkpoint' file is being replaced: look again later
     return ckpt.model_checkpoint_path if ckpt and ckpt.model_checkpoint_path else None
+
+
+def _image(im):
+    """A PIL picture as a TensorBoard image summary."""
+    png = io.BytesIO()
+    im.save(png, 'PNG')
+    channels = {'L': 1, 'RGB': 3}[im.mode]
+    return tf.Summary.Image(height=im.height, width=im.width, colorspace=channels,
+                            encoded_image_string=png.getvalue())
