@@ -5,6 +5,7 @@
     python mnist_app.py --model lenet5 ...     # LeNet-5 instead of the MLP
     python mnist_app.py --number photo.jpg     # a whole number: photo.jpg: 2026 (97.3%)
     python mnist_app.py --save_input seen/ ... # also write the 28x28 inputs the network saw
+    python mnist_app.py --export exported/mlp  # SavedModel + model.tflite (see mnist_lib/export.py)
 
 The model (EMA weights) is restored once per process, not once per picture.
 Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
@@ -22,6 +23,7 @@ from absl import flags
 import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import errors
+from mnist_lib import export
 from mnist_lib import model
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -124,11 +126,18 @@ def main(argv):
         except OSError as e:
             raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
                                     % (FLAGS.save_input, e.strerror or e))
-    _model = model.Model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size)
+    if FLAGS.export:
+        export.check_target(FLAGS.export, FLAGS.overwrite)
+    _model = model.Model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, finalize=not FLAGS.export)
     if not _model.checkpoint:
         print('No checkpoint file found')
         print('(train first: python %s)' % model.TRAINERS[FLAGS.model], file=sys.stderr)
         return 2
+    if FLAGS.export:
+        if len(argv) > 1:
+            raise errors.UsageError('--export takes no pictures')
+        print(export.export(_model, FLAGS.export, FLAGS.quantize, FLAGS.overwrite))
+        return 0
     if len(argv) > 1:
         return batch(argv[1:], FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
     return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
@@ -149,4 +158,9 @@ if __name__ == '__main__':
                       'picture instead of one digit.')
     flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
                         'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit.')
+    flags.DEFINE_string('export', None, 'Write the model as a SavedModel and model.tflite into '
+                        'this folder, instead of reading pictures.')
+    flags.DEFINE_bool('quantize', False, '--export: dynamic-range quantisation of the TFLite '
+                      'model (weights in int8).')
+    flags.DEFINE_bool('overwrite', False, '--export: replace a folder that is not empty.')
     cli.run(main, takes_args=True)

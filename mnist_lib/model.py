@@ -39,9 +39,11 @@ class Model(object):
     """One graph and session with a model's EMA weights restored, used for every picture.
 
     `checkpoint` is None when the folder has none; predict() then must not be called.
+    The graph is finalized unless `finalize` is False.
     """
 
-    def __init__(self, kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE):
+    def __init__(self, kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
+                 finalize=True):
         self.kind = kind
         self.fc_size = fc_size
         self.model_dir = model_dir or default_dir(kind)
@@ -50,8 +52,10 @@ class Model(object):
             self.x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
             self.logits = build(kind, self.x, fc_size)
             self.probabilities = tf.nn.softmax(self.logits)
+            self.digit = tf.argmax(self.probabilities, 1)  # int64 [N]
             saver = ema_saver(kind)
-        self.graph.finalize()
+        if finalize:  # (the export adds its saver to the graph)
+            self.graph.finalize()
         self.sess = tf.Session(graph=self.graph, config=cli.session_config())
         # A callable skips sess.run's per-call analysis of fetches and feeds: a picture then
         # costs a fraction of a millisecond.

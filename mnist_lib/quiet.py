@@ -23,6 +23,8 @@ NOISE = re.compile(
     rb'|To enable the following instructions: .* rebuild TensorFlow with the appropriate '
     rb'compiler flags\.'                                      # the rest of cpu_feature_guard's
     rb'|E\d{4} [\d:. ]+\d+ cuda_platform\.cc:\d+\] failed call to cuInit: '  # no GPU here
+    rb'|W\d{4} [\d:. ]+\d+ tf_tfl_flatbuffer_helpers\.cc:\d+\] Ignored '  # TFLite converter
+    rb'(output_format|drop_control_dependency)\.$'
     rb')')
 
 
