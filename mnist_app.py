@@ -6,6 +6,7 @@
     python mnist_app.py --number photo.jpg     # a whole number: photo.jpg: 2026 (97.3%)
     python mnist_app.py --save_input seen/ ... # also write the 28x28 inputs the network saw
     python mnist_app.py --export exported/mlp  # SavedModel + model.tflite (see mnist_lib/export.py)
+    python mnist_app.py --serve                # the drawing page on http://127.0.0.1:8000/
 
 The model (EMA weights) is restored once per process, not once per picture.
 Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
@@ -27,6 +28,7 @@ from mnist_lib import export
 from mnist_lib import model
 from mnist_lib import picture
 from mnist_lib import recognise
+from mnist_lib import server
 
 _model = None  # the process's Model, restored on first use
 
@@ -126,6 +128,12 @@ def main(argv):
         except OSError as e:
             raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
                                     % (FLAGS.save_input, e.strerror or e))
+    if FLAGS.serve:
+        dirs = {} if not FLAGS.model_dir else {  # the layout of model/: lenet5/ inside it
+            'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
+        models = server.load_models(dirs, FLAGS.fc_size)
+        server.warm_up(models)
+        return server.serve(models, FLAGS.host, FLAGS.port)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)
     _model = model.Model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, finalize=not FLAGS.export)
@@ -148,7 +156,8 @@ FLAGS = cli.FLAGS
 if __name__ == '__main__':
     flags.DEFINE_enum('model', 'mlp', model.MODELS, 'mlp: mnist_forward.py; lenet5: LeNet-5.')
     flags.DEFINE_string('model_dir', None, 'Checkpoint folder (default: the model\'s own, '
-                        'model/ or model/lenet5/).')
+                        'model/ or model/lenet5/). With --serve: the MLP\'s, with LeNet-5 in '
+                        'its lenet5/.')
     flags.DEFINE_integer('fc_size', mnist_lenet5_forward.FC_SIZE, 'LeNet-5 FC units, as '
                          'trained.', lower_bound=1)
     flags.DEFINE_enum('preprocess', picture.DEFAULT, picture.METHODS,
@@ -163,4 +172,10 @@ if __name__ == '__main__':
     flags.DEFINE_bool('quantize', False, '--export: dynamic-range quantisation of the TFLite '
                       'model (weights in int8).')
     flags.DEFINE_bool('overwrite', False, '--export: replace a folder that is not empty.')
+    flags.DEFINE_bool('serve', False, 'Serve the drawing page (every trained model) instead of '
+                      'reading pictures.')
+    flags.DEFINE_string('host', '127.0.0.1', '--serve: the address to listen on (127.0.0.1: '
+                        'this computer only; 0.0.0.0: every network it is on).')
+    flags.DEFINE_integer('port', 8000, '--serve: the port (0: any free one).', lower_bound=0,
+                         upper_bound=65535)
     cli.run(main, takes_args=True)

@@ -1,0 +1,185 @@
+// The drawing page: draw on #pad (pointer events: mouse, pen, touch), and after each stroke
+// the picture goes to POST /predict; the answer, ten bars per digit and the 28x28 inputs the
+// network saw come back. No build step, no library.
+'use strict';
+
+const pad = document.getElementById('pad');
+const ink = pad.getContext('2d');
+const $ = (id) => document.getElementById(id);
+const PEN = 18 / 280;          // stroke width as a share of the pad's height (MNIST-like)
+let strokes = [];              // each stroke: [[x, y], ...] in canvas pixels
+let drawing = null;
+let sent = 0;                  // numbers the requests; an answer to an older one is dropped
+window.roundTripMs = null;     // browser stroke -> answer on screen, for the benchmark
+
+function redraw() {
+  ink.fillStyle = '#fff';
+  ink.fillRect(0, 0, pad.width, pad.height);
+  ink.strokeStyle = '#000';
+  ink.fillStyle = '#000';
+  ink.lineWidth = PEN * pad.height;
+  ink.lineCap = 'round';
+  ink.lineJoin = 'round';
+  for (const stroke of strokes) {
+    ink.beginPath();
+    ink.moveTo(stroke[0][0], stroke[0][1]);
+    for (const [x, y] of stroke.slice(1)) ink.lineTo(x, y);
+    if (stroke.length === 1) ink.lineTo(stroke[0][0] + 0.1, stroke[0][1]);
+    ink.stroke();
+  }
+}
+
+function at(event) {
+  const box = pad.getBoundingClientRect();
+  return [(event.clientX - box.left) * pad.width / box.width,
+          (event.clientY - box.top) * pad.height / box.height];
+}
+
+pad.addEventListener('pointerdown', (event) => {
+  event.preventDefault();
+  pad.setPointerCapture(event.pointerId);
+  drawing = [at(event)];
+  strokes.push(drawing);
+  redraw();
+});
+pad.addEventListener('pointermove', (event) => {
+  if (!drawing) return;
+  event.preventDefault();
+  drawing.push(at(event));
+  redraw();
+});
+function endStroke(event) {
+  if (!drawing) return;
+  event.preventDefault();
+  drawing = null;
+  sendPad();
+}
+pad.addEventListener('pointerup', endStroke);
+pad.addEventListener('pointercancel', endStroke);
+
+function sendPad() {
+  const started = performance.now();
+  pad.toBlob((blob) => post(blob, started), 'image/png');
+}
+
+function showError(text) {
+  $('error').textContent = text;
+  $('error').hidden = !text;
+}
+
+function clearAnswer() {
+  $('answer').textContent = '';
+  $('notice').hidden = true;
+  $('probabilities').replaceChildren();
+  $('seen').replaceChildren();
+  showError('');
+}
+
+async function post(body, started) {
+  const mine = ++sent;
+  const url = '/predict?model=' + encodeURIComponent($('model').value || 'mlp') +
+              '&number=' + ($('number').checked ? '1' : '0');
+  let reply;
+  let answer;
+  try {
+    reply = await fetch(url, {method: 'POST', body: body,
+                              headers: {'Content-Type': body.type || 'application/octet-stream'}});
+    answer = await reply.json();
+  } catch (error) {
+    if (mine === sent) showError('The server did not answer (' + error.message + ').');
+    return;
+  }
+  if (mine !== sent) return;
+  if (!reply.ok) {
+    clearAnswer();
+    showError(answer.error || ('The server said ' + reply.status + '.'));
+    return;
+  }
+  show(answer);
+  window.roundTripMs = performance.now() - started;
+}
+
+function show(answer) {
+  showError('');
+  $('answer').textContent = answer.number;
+  $('notice').textContent = answer.notice || '';
+  $('notice').hidden = !answer.unsure;
+  const bars = [];
+  answer.probabilities.forEach((row, k) => {
+    const group = document.createElement('div');
+    group.className = 'group';
+    group.setAttribute('aria-label', 'digit ' + (k + 1) + ': ' + answer.digits[k]);
+    row.forEach((p, digit) => {
+      const bar = document.createElement('div');
+      bar.className = 'bar' + (digit === answer.digits[k] ? ' best' : '');
+      bar.innerHTML = '<span></span><span class="track"><span class="fill"></span></span>' +
+                      '<span></span>';
+      bar.children[0].textContent = digit;
+      bar.querySelector('.fill').style.width = (100 * p).toFixed(1) + '%';
+      bar.children[2].textContent = (100 * p).toFixed(1) + '%';
+      bar.dataset.digit = digit;
+      bar.dataset.p = p;
+      group.appendChild(bar);
+    });
+    bars.push(group);
+  });
+  $('probabilities').replaceChildren(...bars);
+  $('seen').replaceChildren(...answer.inputs.map((src, k) => {
+    const img = document.createElement('img');
+    img.src = src;
+    img.alt = '28x28 input ' + (k + 1) + ' (read as ' + answer.digits[k] + ')';
+    return img;
+  }));
+}
+
+$('clear').addEventListener('click', () => { strokes = []; sent++; redraw(); clearAnswer(); });
+$('undo').addEventListener('click', () => {
+  strokes.pop();
+  redraw();
+  if (strokes.length) sendPad(); else { sent++; clearAnswer(); }
+});
+$('number').addEventListener('change', () => {
+  pad.width = $('number').checked ? 560 : 280;
+  pad.classList.toggle('wide', $('number').checked);
+  strokes = [];
+  sent++;
+  redraw();
+  clearAnswer();
+});
+$('model').addEventListener('change', () => { if (strokes.length) sendPad(); });
+$('photo').addEventListener('change', () => {
+  const file = $('photo').files[0];
+  if (file) post(file, performance.now());
+  $('photo').value = '';
+});
+for (const name of ['dragenter', 'dragover']) {
+  document.addEventListener(name, (event) => { event.preventDefault(); pad.classList.add('drop'); });
+}
+document.addEventListener('dragleave', () => pad.classList.remove('drop'));
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  pad.classList.remove('drop');
+  const file = event.dataTransfer.files[0];
+  if (file) post(file, performance.now());
+});
+
+async function loadModels() {
+  try {
+    const list = (await (await fetch('/models')).json()).models;
+    $('model').replaceChildren(...list.map((m) => {
+      const option = document.createElement('option');
+      option.value = m.name;
+      option.textContent = m.trained ? (m.name === 'mlp' ? 'MLP (lesson 5)' : 'LeNet-5 (lesson 7)')
+                                     : m.name + ' – ' + m.hint;
+      option.disabled = !m.trained;
+      return option;
+    }));
+    const first = list.find((m) => m.trained);
+    if (first) $('model').value = first.name;
+  } catch (error) {
+    showError('Could not list the models (' + error.message + ').');
+  }
+}
+
+redraw();
+loadModels();

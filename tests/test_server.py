@@ -1,0 +1,185 @@
+"""mnist_app.py --serve: the HTTP API over real HTTP, and the page in a real browser."""
+import base64
+import concurrent.futures
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, run_script
+
+PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
+SERVING = r'^Serving the drawing page on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)$'
+
+
+@pytest.fixture(scope='module')
+def models_dir(mlp_dir, data_dir, tmp_path_factory):
+    """model/ as a student has it: the MLP, and LeNet-5 in lenet5/."""
+    path = tmp_path_factory.mktemp('models')
+    for name in os.listdir(mlp_dir):
+        if os.path.isfile(os.path.join(mlp_dir, name)):
+            shutil.copy(os.path.join(mlp_dir, name), path)
+    result = run_script('mnist_lenet5_backward.py', '--steps', 300, '--data_dir', data_dir,
+                        '--model_dir', path / 'lenet5', '--seed', 1)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def start(running, model_dir):
+    server = running('mnist_app.py', '--serve', '--port', 0, '--model_dir', model_dir)
+    port = int(server.wait_for(SERVING, timeout=120).group(1))
+    return server, 'http://127.0.0.1:%d' % port
+
+
+@pytest.fixture(scope='module')
+def url(models_dir):
+    from conftest import Running
+    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', models_dir)
+    try:
+        yield 'http://127.0.0.1:%d' % int(server.wait_for(SERVING, timeout=120).group(1))
+    finally:
+        server.kill()
+
+
+def call(url, path, body=None, method=None, headers=None):
+    """(status, parsed JSON or text) of one request."""
+    request = urllib.request.Request(url + path, data=body, method=method,
+                                     headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            status, data, kind = reply.status, reply.read(), reply.headers['Content-Type']
+    except urllib.error.HTTPError as e:
+        status, data, kind = e.code, e.read(), e.headers['Content-Type']
+    return status, json.loads(data) if kind == 'application/json' else data.decode()
+
+
+def raw(url, request_bytes, wait=15):
+    """Sends bytes on a socket as they are; returns what comes back before the server closes."""
+    host, port = url[len('http://'):].split(':')
+    with socket.create_connection((host, int(port)), timeout=wait) as s:
+        s.sendall(request_bytes)
+        data = b''
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            pass
+    return data
+
+
+def test_page_models_and_a_good_answer_per_model(url):
+    status, page = call(url, '/')
+    assert status == 200
+    for element in ('pad', 'clear', 'number', 'photo', 'model', 'answer', 'probabilities',
+                    'seen', 'error'):
+        assert 'id="%s"' % element in page
+    assert call(url, '/web/app.js')[0] == 200 and call(url, '/web/style.css')[0] == 200
+    assert call(url, '/models') == (200, {'models': [
+        {'name': 'mlp', 'trained': True, 'hint': None},
+        {'name': 'lenet5', 'trained': True, 'hint': None}]})
+    for kind in ('mlp', 'lenet5'):
+        status, answer = call(url, '/predict?model=%s&number=0' % kind, open(PIC[7], 'rb').read())
+        assert status == 200, answer
+        assert answer['model'] == kind and answer['number'] == '7' and answer['digits'] == [7]
+        assert len(answer['probabilities']) == 1 and len(answer['probabilities'][0]) == 10
+        assert abs(sum(answer['probabilities'][0]) - 1) < 1e-3
+        assert answer['confidence'][0] == pytest.approx(max(answer['probabilities'][0]), 1e-5)
+        assert answer['unsure'] is False
+        png = base64.b64decode(answer['inputs'][0].split(',', 1)[1])
+        assert Image.open(io.BytesIO(png)).size == (280, 280)
+
+
+def test_number_over_http(url, tmp_path):
+    from test_numbers import mnist_number
+    mnist_number('2026', seed=1).save(tmp_path / 'n.png')
+    status, answer = call(url, '/predict?model=mlp&number=1', (tmp_path / 'n.png').read_bytes())
+    assert status == 200, answer
+    assert answer['number'] == '2026' and answer['digits'] == [2, 0, 2, 6]
+    assert len(answer['inputs']) == 4 and len(answer['probabilities']) == 4
+
+
+def test_same_answers_as_the_command_line(url, models_dir):
+    result = run_script('mnist_app.py', '--model_dir', models_dir, *PIC)
+    lines = result.stdout.splitlines()
+    for path, line in zip(PIC, lines):
+        status, answer = call(url, '/predict?model=mlp', open(path, 'rb').read())
+        assert status == 200
+        expected = '%s: %s (%.1f%%)' % (path, answer['number'], 100 * answer['confidence'][0])
+        assert line == expected + (' ' + answer['notice'] if answer['unsure'] else '')
+
+
+def test_bad_requests_and_the_server_keeps_serving(url, tmp_path):
+    Image.new('1', (10000, 9000), 1).save(tmp_path / 'bomb.png')
+    cases = [
+        (('/predict?model=mlp', b'this is not a picture'), 415, 'not a picture'),
+        (('/predict?model=mlp', b''), 400, 'empty'),
+        (('/predict?model=mlp', (tmp_path / 'bomb.png').read_bytes()), 413, 'too large'),
+        (('/predict?model=cnn', open(PIC[1], 'rb').read()), 400, 'unknown model'),
+        (('/predict?model=mlp&number=2', open(PIC[1], 'rb').read()), 400, 'number'),
+        (('/predict', None, 'GET'), 405, 'POST'),
+        (('/', None, 'PUT'), 405, 'not allowed'),
+        (('/nothing', None), 404, 'no such page'),
+        (('/web/nothing.js', None), 404, 'no such page'),
+    ]
+    for args, status, words in cases:
+        got, answer = call(url, *args)
+        assert got == status and words in answer['error'], (args, got, answer)
+        assert '\n' not in answer['error']
+    for path in ('/../README.md', '/web/../../README.md', '/web/%2e%2e/%2e%2e/README.md',
+                 '/%2e%2e/mnist_app.py'):
+        reply = raw(url, b'GET ' + path.encode() + b' HTTP/1.1\r\nHost: x\r\nConnection: '
+                    b'close\r\n\r\n')
+        assert reply.startswith(b'HTTP/1.0 404') or reply.startswith(b'HTTP/1.1 404'), reply[:80]
+    # 30 MB announced, a few bytes sent: refused at once, the body never read.
+    started = time.time()
+    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: '
+                b'30000000\r\n\r\n\x89PNG')
+    assert reply.startswith(b'HTTP/1.1 413') and time.time() - started < 5
+    # A truncated request: the connection is dropped after the read time-out.
+    started = time.time()
+    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n'
+                b'\r\n0123456789', wait=30)
+    assert time.time() - started < 25
+    assert reply == b'' or reply.startswith(b'HTTP/1.1 400')
+    assert call(url, '/predict?model=mlp', open(PIC[4], 'rb').read())[1]['number'] == '4'
+
+
+def test_model_without_checkpoint_is_409(mlp_dir, running, tmp_path):
+    for name in os.listdir(mlp_dir):
+        if os.path.isfile(os.path.join(mlp_dir, name)):
+            shutil.copy(os.path.join(mlp_dir, name), tmp_path)
+    server, url = start(running, tmp_path)
+    status, models = call(url, '/models')
+    assert models['models'][1] == {'name': 'lenet5', 'trained': False,
+                                   'hint': 'not trained yet: python mnist_lenet5_backward.py'}
+    status, answer = call(url, '/predict?model=lenet5', open(PIC[2], 'rb').read())
+    assert status == 409 and 'not trained yet' in answer['error']
+    server.proc.send_signal(2)  # Ctrl-C: stops with status 0
+    assert server.proc.wait(timeout=30) == 0
+
+
+def test_fifty_requests_at_once(url):
+    def one(k):
+        return k % 10, call(url, '/predict?model=mlp', open(PIC[k % 10], 'rb').read())
+    with concurrent.futures.ThreadPoolExecutor(50) as pool:
+        results = list(pool.map(one, range(50)))
+    assert all(status == 200 and answer['digits'] == [digit]
+               for digit, (status, answer) in results), results
+
+
+def test_no_model_at_all_is_a_one_line_error(tmp_path):
+    result = run_script('mnist_app.py', '--serve', '--port', 0, '--model_dir', tmp_path)
+    assert result.returncode == 1
+    assert re.match(r'mnist_app\.py: error: no model is trained yet', result.stderr.strip()
+                    .splitlines()[-1])
