@@ -18,7 +18,8 @@ WORK_SIDE = 1024     # longest side of the copy a number is looked for in
 MAX_MARKS = 20       # more separate marks than this: refused, not guessed
 MAX_INK = 0.35       # ink over this share of the picture: a surface, not digits on paper
 MAX_RUNS = 200000    # more ink runs than this: noise, not writing
-PAGE_LINE = 0.5      # runs over this share of the picture's width (height) are lines ...
+PAGE_LINE = 0.6      # runs over this share of the picture's width are lines, and upright
+PAGE_UPRIGHT = 0.95  # runs over this share of its height (a 1 in a tight crop is not) ...
 LINE = 1.2           # ... and, once the digits' height H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
 SPECK = 0.3          # marks smaller than this * H both ways are specks
@@ -42,7 +43,7 @@ def find_options(rgb):
     if share > MAX_INK:
         raise PictureError('is one large blob (ink covers %d%% of it), not digits on paper'
                            % round(100 * share))
-    mask, lines = _drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_LINE)
+    mask, lines = _drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT)
     labels, boxes = _marks(mask)
     height = _typical_height(boxes)
     mask, more = _drop_lines(mask, LINE * height, UPRIGHT_LINE * height)

@@ -10,7 +10,7 @@ const PEN = 18 / 280;          // stroke width as a share of the pad's height (M
 let strokes = [];              // each stroke: [[x, y], ...] in canvas pixels
 let drawing = null;
 let sent = 0;                  // numbers the requests; an answer to an older one is dropped
-window.roundTripMs = null;     // browser stroke -> answer on screen, for the benchmark
+window.roundTripMs = null;     // browser stroke -> answer (or error) on screen: benchmarks
 
 function redraw() {
   ink.fillStyle = '#fff';
@@ -93,9 +93,9 @@ async function post(body, started) {
   if (!reply.ok) {
     clearAnswer();
     showError(answer.error || ('The server said ' + reply.status + '.'));
-    return;
+  } else {
+    show(answer);
   }
-  show(answer);
   window.roundTripMs = performance.now() - started;
 }
 

@@ -1,0 +1,141 @@
+"""The drawing page in a real browser: Debian's Chromium driven by Playwright.
+
+Run alone with `python -m pytest -q tests/test_page.py` (apt-get install chromium, pip install
+playwright; never `playwright install`). If the browser cannot start, these tests fail and
+say why; they never skip.
+"""
+import os
+
+import pytest
+
+from conftest import ROOT
+from test_server import SERVING, models_dir  # noqa: F401  (the fixture, shared)
+
+CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
+
+# Strokes on the 280x280 pad, in pad pixels.
+STROKES = {
+    '1': [[(140, 40), (140, 240)]],
+    '7': [[(70, 50), (210, 50), (120, 240)]],
+    '0': [[(140, 40), (80, 80), (70, 150), (90, 220), (140, 245), (190, 220), (210, 150),
+           (200, 80), (140, 40)]],
+}
+
+
+@pytest.fixture(scope='module')
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        pytest.fail('Playwright is missing (pip install playwright): %s' % e)
+    with sync_playwright() as p:
+        try:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
+        except Exception as e:  # the reason, not a skip: see the module's docstring
+            pytest.fail('cannot start Chromium at %s (apt-get install chromium): %s'
+                        % (CHROMIUM, str(e).splitlines()[0]))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope='module')
+def url(models_dir):  # noqa: F811
+    from conftest import Running
+    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', models_dir)
+    try:
+        yield 'http://127.0.0.1:%d/' % int(server.wait_for(SERVING, timeout=120).group(1))
+    finally:
+        server.kill()
+
+
+@pytest.fixture
+def page(browser, url):
+    page = browser.new_page(viewport={'width': 800, 'height': 1000})
+    page.goto(url)
+    page.wait_for_selector('#model option', state='attached')
+    yield page
+    page.close()
+
+
+def draw(page, strokes, dx=0):
+    box = page.locator('#pad').bounding_box()
+    scale = box['height'] / 280.0
+    for stroke in strokes:
+        page.evaluate('window.roundTripMs = null')
+        x, y = stroke[0]
+        page.mouse.move(box['x'] + (x + dx) * scale, box['y'] + y * scale)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box['x'] + (x + dx) * scale, box['y'] + y * scale, steps=6)
+        page.mouse.up()
+        page.wait_for_function('window.roundTripMs !== null', timeout=30000)
+
+
+def shown(page):
+    bars = page.locator('#probabilities .bar')
+    return (page.inner_text('#answer'), bars.count(),
+            page.locator('#seen img').count())
+
+
+@pytest.mark.parametrize('digit', sorted(STROKES))
+def test_drawn_digits(page, digit):
+    draw(page, STROKES[digit])
+    answer, bars, seen = shown(page)
+    assert (answer, bars, seen) == (digit, 10, 1)
+    assert page.locator('#seen img').get_attribute('src').startswith('data:image/png;base64,')
+    assert page.is_hidden('#error')
+
+
+def test_two_digit_number(page):
+    page.check('#number')
+    assert page.evaluate('document.getElementById("pad").width') == 560
+    draw(page, STROKES['1'], dx=40)
+    draw(page, STROKES['7'], dx=260)
+    assert page.is_hidden('#error'), page.inner_text('#error')
+    answer, bars, seen = shown(page)
+    assert (answer, bars, seen) == ('17', 20, 2)
+
+
+def test_photo_upload(page):
+    page.set_input_files('#photo', PIC[3])
+    page.wait_for_function('window.roundTripMs !== null')
+    assert shown(page) == ('3', 10, 1)
+
+
+def test_undo_and_clear(page):
+    draw(page, STROKES['1'])
+    first = page.inner_text('#answer')
+    draw(page, [[(60, 200), (230, 200)]])  # a second stroke changes the picture
+    page.evaluate('window.roundTripMs = null')
+    page.click('#undo')
+    page.wait_for_function('window.roundTripMs !== null')
+    assert page.inner_text('#answer') == first == '1'
+    page.click('#clear')
+    assert shown(page) == ('', 0, 0)
+    blank = page.evaluate('''() => {
+        const pad = document.getElementById('pad');
+        const px = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
+        return px.every((v) => v === 255); }''')
+    assert blank
+
+
+def test_a_failing_request_shows_the_error(page, tmp_path):
+    (tmp_path / 'notes.txt').write_text('not a picture')
+    page.set_input_files('#photo', str(tmp_path / 'notes.txt'))
+    page.wait_for_selector('#error', state='visible')
+    assert 'not a picture' in page.inner_text('#error')
+    assert page.inner_text('#answer') == ''
+
+
+def test_phone_width_and_labels(browser, url):
+    page = browser.new_page(viewport={'width': 360, 'height': 740})
+    page.goto(url)
+    assert page.evaluate('document.documentElement.scrollWidth') <= 360
+    for control in ('#model', '#number', '#photo', '#clear', '#undo', '#pad'):
+        label = page.evaluate('''(sel) => { const e = document.querySelector(sel);
+            return e.getAttribute('aria-label') || (e.labels && e.labels.length ?
+                e.labels[0].textContent : e.textContent); }''', control)
+        assert label.strip(), control
+    assert page.evaluate('getComputedStyle(document.getElementById("pad")).touchAction') == 'none'
+    page.close()
