@@ -81,11 +81,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
     saver = tf.train.Saver(save_relative_paths=True)
     save_path = os.path.join(model_dir, MODEL_NAME)
 
-    config = cli.session_config()
-    said = precision.configure(config, mixed_precision)
-    if said:
-        print(said)
-    with tf.Session(config=config) as sess:
+    with tf.Session(config=precision.session_config(mixed_precision)) as sess:
         step = training.restore_or_init(sess, saver, model_dir, global_step)
         path = None
         sess.graph.finalize()  # the loop below adds no ops: memory stays flat

@@ -54,29 +54,41 @@ def tf_speed(trainer, steps, extra):
             statistics.median(float(r[3]) for r in reports))
 
 
-def torch_speed(model, steps):
-    out = script(YARDSTICK, '--model', model, '--steps', steps)
+def torch_speed(model, steps, mixed=False):
+    out = script(YARDSTICK, '--model', model, '--steps', steps,
+                 *(['--mixed_precision'] if mixed else []))
     m = TORCH.search(out)
     return float(m.group(1)), float(m.group(2)), float(m.group(3))
 
 
-def speed(model, rounds, steps, extra):
+def speed(model, rounds, steps, extra, mixed=False):
+    """TF against the PyTorch yardstick, alternating rounds; with `mixed`, each in float32 and
+    in bfloat16 (TF's --mixed_precision rewrite, PyTorch's autocast)."""
     trainer, _ = MODELS[model]
-    tf_runs, torch_runs = [], []
-    for r in range(rounds):  # alternate, so that drifts of the machine hit both alike
-        tf_runs.append(tf_speed(trainer, steps, extra))
-        torch_runs.append(torch_speed(model, steps))
-        print('round %d: TF %.0f images/s, PyTorch %.0f images/s'
-              % (r + 1, tf_runs[-1][0], torch_runs[-1][0]), flush=True)
-    tf_med = [statistics.median(v) for v in zip(*tf_runs)]
-    torch_med = [statistics.median(v) for v in zip(*torch_runs)]
+    variants = [('TF float32', lambda: tf_speed(trainer, steps, extra)),
+                ('PyTorch float32', lambda: torch_speed(model, steps))]
+    if mixed:
+        variants += [('TF bfloat16 (--mixed_precision)',
+                      lambda: tf_speed(trainer, steps, extra + ['--mixed_precision'])),
+                     ('PyTorch bfloat16 autocast', lambda: torch_speed(model, steps, True))]
+    runs = {name: [] for name, _ in variants}
+    for r in range(rounds):  # alternate, so that drifts of the machine hit all alike
+        for name, measure in variants:
+            runs[name].append(measure())
+        print('round %d: %s' % (r + 1, ', '.join('%s %.0f' % (name, runs[name][-1][0])
+                                                  for name, _ in variants)), flush=True)
+    med = {name: [statistics.median(v) for v in zip(*runs[name])] for name in runs}
     print('\n| %s, batch as the course | images/s (median of %d) | feeding ms/step | '
           'run ms/step |' % (model, rounds))
     print('|---|---|---|---|')
-    print('| TF 1.x graph (%s) | %.0f | %.2f | %.2f |' % (trainer, *tf_med))
-    print('| PyTorch yardstick (benchmarks/torch_yardstick.py) | %.0f | %.2f | %.2f |'
-          % tuple(torch_med))
-    print('\nTF / PyTorch: %.2fx' % (tf_med[0] / torch_med[0]))
+    for name, _ in variants:
+        print('| %s | %.0f | %.2f | %.2f |' % (name, *med[name]))
+    print('\nTF / PyTorch, float32: %.2fx' % (med['TF float32'][0] / med['PyTorch float32'][0]))
+    if mixed:
+        tf16, pt16 = med['TF bfloat16 (--mixed_precision)'][0], med['PyTorch bfloat16 autocast'][0]
+        print('TF / PyTorch, bfloat16: %.2fx; TF bfloat16 / TF float32: %.2fx; PyTorch bfloat16 '
+              '/ PyTorch float32: %.2fx' % (tf16 / pt16, tf16 / med['TF float32'][0],
+                                            pt16 / med['PyTorch float32'][0]))
 
 
 def accuracy(model, save_every, extra):
@@ -314,6 +326,8 @@ def main():
     parser.add_argument('--rounds', type=int, default=3, help='speed: rounds (default 3)')
     parser.add_argument('--steps', type=int, default=0,
                         help='speed: steps a run (default: 3000 MLP, 500 LeNet-5)')
+    parser.add_argument('--mixed_precision', action='store_true',
+                        help='speed: also bfloat16, TF --mixed_precision and PyTorch autocast')
     parser.add_argument('--save_every', type=int, default=5000,
                         help='accuracy: checkpoint interval (5000)')
     argv = sys.argv[1:]
@@ -333,7 +347,7 @@ def main():
         tfrecord(args.rounds, args.steps or 3000)
     elif args.what == 'speed':
         steps = args.steps or {'mlp': 3000, 'lenet5': 500}[args.model]
-        speed(args.model, args.rounds, steps, args.extra)
+        speed(args.model, args.rounds, steps, args.extra, args.mixed_precision)
     else:
         accuracy(args.model, args.save_every, args.extra)
 

@@ -58,6 +58,8 @@ def main():
     parser.add_argument('--warmup', type=int, default=50, help='untimed steps (default 50)')
     parser.add_argument('--data_dir', default=paths.DATA_DIR)
     parser.add_argument('--threads', type=int, default=0, help='torch threads (0: default)')
+    parser.add_argument('--mixed_precision', action='store_true',
+                        help='bfloat16 autocast around the forward pass (as TF\'s rewrite)')
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -77,7 +79,9 @@ def main():
         xs, ys = mnist.train.next_batch(course.BATCH_SIZE)
         xs, ys = torch.from_numpy(xs), torch.from_numpy(ys.astype('int64'))
         t1 = time.perf_counter()
-        loss = (F.cross_entropy(forward(xs), ys)
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=args.mixed_precision):
+            logits = forward(xs)
+        loss = (F.cross_entropy(logits.float(), ys)
                 + course.REGULARIZER * sum((w ** 2).sum() for w in weights) / 2)
         for p in params:
             p.grad = None
@@ -92,8 +96,9 @@ def main():
         feed += t1 - t0
         run += time.perf_counter() - t1
     wall = time.perf_counter() - started
-    print('torch %s %s, %d threads: %.0f images/s (per step: feeding %.2f ms, compute %.2f ms)'
-          % (torch.__version__, args.model, torch.get_num_threads(),
+    print('torch %s %s%s, %d threads: %.0f images/s (per step: feeding %.2f ms, compute %.2f ms)'
+          % (torch.__version__, args.model, ' bf16 autocast' if args.mixed_precision else '',
+             torch.get_num_threads(),
              args.steps * course.BATCH_SIZE / wall, 1000 * feed / args.steps,
              1000 * run / args.steps))
 

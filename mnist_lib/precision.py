@@ -8,6 +8,8 @@ with and without it are interchangeable.
 import tensorflow.compat.v1 as tf
 from tensorflow.core.protobuf import rewriter_config_pb2
 
+from mnist_lib import cli
+
 BF16_FLAGS = ('avx512_bf16', 'amx_bf16')  # /proc/cpuinfo names of the bfloat16 instructions
 
 
@@ -35,3 +37,12 @@ def configure(config, mixed):
                 'stay float32.')
     return ('Mixed precision is not available here (no GPU, no bfloat16 on this CPU); training '
             'in float32.')
+
+
+def session_config(mixed):
+    """The trainers' session options: cli's, with the rewrite when `mixed` (saying which)."""
+    config = cli.session_config()
+    said = configure(config, mixed)
+    if said:
+        print(said)
+    return config

@@ -197,8 +197,7 @@ def load_models(model_dirs, fc_size):
     """Every model that has a checkpoint, restored once; None for the others."""
     models = {}
     for kind in model_lib.MODELS:
-        model = model_lib.Model(kind, model_dirs.get(kind), *([fc_size] if kind == 'lenet5'
-                                                               else []))
+        model = model_lib.Model(kind, model_dirs.get(kind), fc_size)  # (the MLP ignores it)
         models[kind] = model if model.checkpoint else None
     return models
 
