@@ -28,6 +28,9 @@ DIGIT_WIDTH = 0.75   # a digit is at most about this * H wide, typically TYPICAL
 TYPICAL_WIDTH = 0.6
 TOO_WIDE = 1.35      # ... and a mark this many digit widths wide is touching digits,
 SINGLE_WIDTH = 0.8   # ... if also this * H wide
+CUT_CANDIDATES = 9   # ways of cutting one mark into digits offered to the network
+MAYBE_TWO = 0.6      # a mark this * H wide may be two digits: the network chooses, and the
+DOUBT = 0.15         # reading the shape speaks against must be this much surer to win
 
 
 def find_options(rgb):
@@ -62,9 +65,9 @@ def find_options(rgb):
     options = []
     for members in groups:
         own = np.isin(labels, [m + 1 for m in members])
-        ranges = _split(own, _digit_width(groups, members, boxes, height), height)
-        choices = [ranges] if len(ranges) == 1 else [ranges, [(ranges[0][0], ranges[-1][1])]]
-        options.append([_inputs(own, ranges, labels, lines, ink, scale) for ranges in choices])
+        ways = _split(own, _digit_width(groups, members, boxes, height), height)
+        options.append([_inputs(own, ranges, labels, lines, ink, scale) + (penalty,)
+                        for ranges, penalty in ways])
     if not options:
         raise PictureError('holds no digit (only specks)')
     return options
@@ -72,11 +75,12 @@ def find_options(rgb):
 
 def find(rgb):
     """rgb [H, W, 3] in [0, 1] -> (inputs [n, 784] float32, boxes [(x0, y0, x1, y1)] in the
-    picture's pixels), left to right, splitting every mark that looks like touching digits.
-    Raises PictureError when no number can be read."""
+    picture's pixels), left to right, without the network: each mark's likeliest reading
+    (cut where it is much wider than a digit). Raises PictureError when no number can be
+    read."""
     chosen = [group[0] for group in find_options(rgb)]
-    return (np.concatenate([inputs for inputs, _ in chosen]),
-            [box for _, boxes in chosen for box in boxes])
+    return (np.concatenate([inputs for inputs, _, _ in chosen]),
+            [box for _, boxes, _ in chosen for box in boxes])
 
 
 def _inputs(own, ranges, labels, lines, ink, scale):
@@ -228,24 +232,37 @@ def _digit_width(groups, members, boxes, height):
 
 
 def _split(own, digit_width, height):
-    """Column ranges of the digits in one group: one, or several where it is much wider than
-    a digit (touching digits), cut at the columns with the least ink."""
+    """Ways to cut one group into digits, the likeliest first, each (column ranges, penalty):
+    the group whole; or where it is much wider than a digit (touching digits), cuts at the
+    columns with the least ink (a few candidates per cut, CUT_CANDIDATES at most), then the
+    group whole with the penalty DOUBT. A group a little narrower may still be two digits:
+    its cuts are offered after the whole, with the penalty DOUBT."""
     columns = own.sum(axis=0)
     cols = np.flatnonzero(columns)
     x0, x1 = int(cols[0]), int(cols[-1]) + 1
     rows = np.flatnonzero(own[:, x0:x1].any(axis=1))
     tallest = min(rows[-1] + 1 - rows[0], height)  # touching digits on other baselines: taller
     digit_width = min(digit_width, DIGIT_WIDTH * tallest)
-    if (x1 - x0) < max(TOO_WIDE * digit_width, SINGLE_WIDTH * tallest):
-        return [(x0, x1)]
+    wide = (x1 - x0) >= max(TOO_WIDE * digit_width, SINGLE_WIDTH * tallest)
+    if not wide and (x1 - x0) < MAYBE_TWO * tallest:
+        return [([(x0, x1)], 0.0)]
     n = max(2, int(round((x1 - x0) / digit_width)))
-    cuts = [x0]
+    per_cut = []
     for k in range(1, n):
         nominal = x0 + (x1 - x0) * k / float(n)
         reach = 0.3 * (x1 - x0) / n
         lo, hi = int(nominal - reach), int(nominal + reach) + 1
-        window = columns[lo:hi]
-        best = np.flatnonzero(window == window.min())
-        cuts.append(lo + int(best[np.argmin(np.abs(lo + best - nominal))]))
-    cuts.append(x1)
-    return list(zip(cuts[:-1], cuts[1:]))
+        window = columns[lo:hi].astype(float) + 1e-3 * np.abs(np.arange(lo, hi) - nominal)
+        picked = []
+        for c in np.argsort(window, kind='stable'):  # least ink first, apart from each other
+            if all(abs(c - p) > 0.1 * digit_width for p in picked):
+                picked.append(int(c))
+            if len(picked) == 3:
+                break
+        per_cut.append([lo + c for c in picked])
+    ways = [[]]
+    for candidates in per_cut:
+        ways = [w + [c] for w in ways for c in candidates][:CUT_CANDIDATES]
+    ways.sort(key=lambda w: sum(columns[c] for c in w))
+    cut = [(list(zip([x0] + w, w + [x1])), 0.0 if wide else DOUBT) for w in ways]
+    return cut + [([(x0, x1)], DOUBT)] if wide else [([(x0, x1)], 0.0)] + cut

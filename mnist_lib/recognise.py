@@ -41,21 +41,22 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
         decoded = time.perf_counter()
         options = digit_finder.find_options(rgb)
-        every = np.concatenate([inputs for group in options for inputs, _ in group])
+        every = np.concatenate([inputs for group in options for inputs, _, _ in group])
         found = time.perf_counter()
         probabilities = model.predict(every)
         chosen, start, rows = [], 0, []
-        for group in options:  # the reading whose least sure digit is surest
+        for group in options:  # the reading whose least sure digit (less penalty) is surest
             scores = []
-            for inputs, _ in group:
-                scores.append(probabilities[start:start + len(inputs)].max(axis=1).min())
+            for inputs, _, penalty in group:
+                scores.append(probabilities[start:start + len(inputs)].max(axis=1).min()
+                              - penalty)
                 start += len(inputs)
             best = int(np.argmax(scores))
-            first = start - sum(len(inputs) for inputs, _ in group[best:])
+            first = start - sum(len(inputs) for inputs, _, _ in group[best:])
             rows.extend(range(first, first + len(group[best][0])))
             chosen.append(group[best])
-        inputs = np.concatenate([inputs for inputs, _ in chosen])
-        boxes = [box for _, group_boxes in chosen for box in group_boxes]
+        inputs = np.concatenate([inputs for inputs, _, _ in chosen])
+        boxes = [box for _, group_boxes, _ in chosen for box in group_boxes]
         probabilities = probabilities[rows]
     else:
         rgb = picture.load(source)

@@ -102,3 +102,20 @@ def test_mixed_precision_trains_and_resumes_both_ways(data_dir, tmp_path):
     result = clean_run('mnist_backward.py', '--steps', 6, '--mixed_precision', *common)
     assert result.returncode == 0, result.stderr
     assert 'Resuming from' in result.stdout and 'Reached 6 steps' in result.stdout
+
+
+def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
+    env = {k: os.environ[k] for k in ('PATH', 'HOME', 'LANG') if k in os.environ}
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'mnist_app.py'), '--serve',
+                             '--port', '0', '--model_dir', mlp_dir], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert re.match(r'^Serving the drawing page on http://127\.0\.0\.1:\d+/ \(Ctrl-C to '
+                        r'stop\)$', line), line
+        proc.send_signal(2)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+    assert out == '' and err == '', err
