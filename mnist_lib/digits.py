@@ -30,7 +30,7 @@ TOO_WIDE = 1.35      # ... and a mark this many digit widths wide is touching di
 SINGLE_WIDTH = 0.8   # ... if also this * H wide
 CUT_CANDIDATES = 9   # ways of cutting one mark into digits offered to the network
 MAYBE_TWO = 0.6      # a mark this * H wide may be two digits: the network chooses, and the
-DOUBT = 0.15         # reading the shape speaks against must be this much surer to win
+DOUBT = 0.05         # reading the shape speaks against must be this much surer to win
 
 
 def find_options(rgb):
@@ -66,8 +66,9 @@ def find_options(rgb):
     for members in groups:
         own = np.isin(labels, [m + 1 for m in members])
         ways = _split(own, _digit_width(groups, members, boxes, height), height)
-        options.append([_inputs(own, ranges, labels, lines, ink, scale) + (penalty,)
-                        for ranges, penalty in ways])
+        readings = [_inputs(own, ranges, labels, lines, ink, scale) for ranges, _ in ways]
+        options.append([reading + (penalty,) for reading, (_, penalty) in zip(readings, ways)
+                        if reading is not None])
     if not options:
         raise PictureError('holds no digit (only specks)')
     return options
@@ -84,12 +85,15 @@ def find(rgb):
 
 
 def _inputs(own, ranges, labels, lines, ink, scale):
-    """The normalised inputs [k, 784] and boxes of one mark cut into column `ranges`."""
+    """The normalised inputs [k, 784] and boxes of one mark cut into column `ranges`; None
+    when a cut leaves a piece with no ink."""
     inputs, found = [], []
     for x0, x1 in ranges:
         piece = np.zeros_like(own)
         piece[:, x0:x1] = own[:, x0:x1]
         rows = np.flatnonzero(piece.any(axis=1))
+        if not len(rows):
+            return None
         y0, y1 = rows[0], rows[-1] + 1
         near = np.asarray(Image.fromarray(np.uint8(piece) * 255).filter(
             ImageFilter.MaxFilter(3))) > 0
