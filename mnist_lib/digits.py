@@ -64,9 +64,13 @@ def find_options(rgb):
                            'number): is it a number on plain paper?' % (len(groups), MAX_MARKS))
     options = []
     for members in groups:
-        own = np.isin(labels, [m + 1 for m in members])
+        x0, y0, x1, y1 = _box(members, boxes)  # work in the group's box, and a pixel around
+        x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), x1 + 1, y1 + 1
+        crop = (slice(y0, y1), slice(x0, x1))
+        own = np.isin(labels[crop], [m + 1 for m in members])
         ways = _split(own, _digit_width(groups, members, boxes, height), height)
-        readings = [_inputs(own, ranges, labels, lines, ink, scale) for ranges, _ in ways]
+        readings = [_inputs(own, ranges, labels[crop], lines[crop], ink[crop], scale, x0, y0)
+                    for ranges, _ in ways]
         options.append([reading + (penalty,) for reading, (_, penalty) in zip(readings, ways)
                         if reading is not None])
     if not options:
@@ -84,9 +88,10 @@ def find(rgb):
             [box for _, boxes, _ in chosen for box in boxes])
 
 
-def _inputs(own, ranges, labels, lines, ink, scale):
-    """The normalised inputs [k, 784] and boxes of one mark cut into column `ranges`; None
-    when a cut leaves a piece with no ink."""
+def _inputs(own, ranges, labels, lines, ink, scale, left, top):
+    """The normalised inputs [k, 784] and boxes of one mark cut into column `ranges` (arrays
+    cropped at `left`, `top` of the work picture); None when a cut leaves a piece with no
+    ink."""
     inputs, found = [], []
     for x0, x1 in ranges:
         piece = np.zeros_like(own)
@@ -100,7 +105,8 @@ def _inputs(own, ranges, labels, lines, ink, scale):
         near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
         crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
         inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1]).reshape(-1))
-        found.append(tuple(int(round(v * scale)) for v in (x0, y0, x1, y1)))
+        corners = (left + x0, top + y0, left + x1, top + y1)
+        found.append(tuple(int(round(v * scale)) for v in corners))
     return np.stack(inputs).astype(np.float32), found
 
 
