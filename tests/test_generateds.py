@@ -165,6 +165,17 @@ def test_lesson_end_to_end_from_mnist(tmp_path, data_dir):
     assert accuracies['m_records'] > 0.88
     assert abs(accuracies['m_records'] - accuracies['m_memory']) < 0.03
 
+    # --report from the records: the table covers all 10000 test records.
+    reported = run_script('mnist_test.py', '--once', '--report', '--data', 'tfrecord',
+                          '--data_dir', out, '--model_dir', tmp_path / 'm_records')
+    assert reported.returncode == 0, reported.stderr
+    rows = re.findall(r'^\d      (\d+) +(\d+) ', reported.stdout, re.M)
+    assert len(rows) == 10 and sum(int(of) for _, of in rows) == 10000
+    right = sum(int(r) for r, _ in rows)
+    ((_, accuracy),) = matches(TEST, reported.stdout)  # this run's batch of the records
+    assert abs(right / 10000.0 - float(accuracy)) < 1e-4
+    assert (tmp_path / 'm_records' / 'report' / 'confusion.png').is_file()
+
 
 def test_own_folders_need_all_four_flags(tmp_path):
     images, labels = make_folder(tmp_path / 'pics', n=2)
