@@ -201,3 +201,23 @@ def test_fuzz_never_raises_anything_but_picture_error():
                     call(rgb)
                 except picture.PictureError as e:
                     assert '\n' not in str(e)
+
+
+def test_small_crop_and_large_rotated_photo(tmp_path):
+    rng = np.random.default_rng(3)
+    number = make_pictures.number_picture(rng, '4096', 'thick')
+    rows = np.flatnonzero(np.asarray(number.convert('L')).min(axis=1) < 128)
+    tight = number.crop((0, rows[0] - 3, number.width, rows[-1] + 4))
+    small = tight.resize((int(tight.width * 30 / tight.height), 30), Image.LANCZOS)
+    assert small.height == 30
+    assert len(find(small)[0]) == 4
+    # 12 megapixels, the number a small part of the page, stored sideways with an EXIF tag.
+    page = Image.new('RGB', (4000, 3000), (236, 232, 220))
+    page.paste(number.convert('RGB'), (1500, 1200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    page.transpose(Image.ROTATE_90).save(tmp_path / 'phone.jpg', quality=85, exif=exif.tobytes())
+    rgb = picture.load(str(tmp_path / 'phone.jpg'), max_side=digits.WORK_SIDE)
+    inputs, boxes = digits.find(rgb)
+    assert len(inputs) == 4
+    assert rgb.shape[1] > rgb.shape[0]  # turned upright by its EXIF tag
