@@ -10,6 +10,7 @@
     picture     a picture file -> the networks' 28x28 input (MNIST's normalisation)
     model       a trained model restored once, for the app
     digits      the digit finder of --number: a one-row number's digits, left to right
+    marks       connected marks and ruled lines on a binary picture (the finder's tools)
     recognise   reading a picture: the one function behind the app's modes
     report      --report: the per-digit table, confusion.png and mistakes.png
     precision   --mixed_precision: TensorFlow's mixed-precision graph rewrite
