@@ -94,7 +94,8 @@ def browser_figures(url, photos, strokes):
         page.screenshot(path=shot, full_page=True)
         from PIL import Image
         Image.open(shot).convert('RGB').quantize(64).save(shot, optimize=True)
-        print('screenshot: %s (%d KB)' % (os.path.relpath(shot, ROOT), os.path.getsize(shot) // 1024))
+        print('screenshot: %s (%d KB)'
+              % (os.path.relpath(shot, ROOT), os.path.getsize(shot) // 1024))
 
         cli = subprocess.run([sys.executable, os.path.join(ROOT, 'mnist_app.py')] + photos,
                              capture_output=True, text=True, cwd=ROOT).stdout.splitlines()
@@ -110,37 +111,47 @@ def browser_figures(url, photos, strokes):
         browser.close()
 
 
-def load(url, pid, bodies, clients, secs):
-    latencies, errors = [], []
+def load(url, pid, bodies, clients, secs, warmup=10):
+    """`clients` threads posting pictures for `secs` seconds, after `warmup` seconds of the same
+    load (the allocator's per-thread arenas fill then); RSS sampled every 5 s."""
+    latencies, errors, samples = [], [], []
     lock = threading.Lock()
-    for body in bodies[:5]:
-        post(url, body)
-    time.sleep(1)
-    before = rss_kb(pid)
-    deadline = time.time() + secs
+    measuring = threading.Event()
+    deadline = time.time() + warmup + secs
 
     def client(k):
         n = k
         while time.time() < deadline:
             try:
                 latency, answer = post(url, bodies[n % len(bodies)])
-                with lock:
-                    latencies.append(latency)
+                if measuring.is_set():
+                    with lock:
+                        latencies.append(latency)
             except Exception as e:  # counted, not raised: the figure is how many
-                with lock:
-                    errors.append(repr(e))
+                if measuring.is_set():
+                    with lock:
+                        errors.append(repr(e))
             n += 1
-    started = time.time()
     with concurrent.futures.ThreadPoolExecutor(clients) as pool:
-        list(pool.map(client, range(clients)))
+        futures = [pool.submit(client, k) for k in range(clients)]
+        time.sleep(warmup)
+        measuring.set()
+        started = time.time()
+        while time.time() < deadline:
+            samples.append(rss_kb(pid))
+            time.sleep(5)
+        samples.append(rss_kb(pid))
+        for f in futures:
+            f.result()
     wall = time.time() - started
-    after = rss_kb(pid)
     latencies.sort()
-    print('load: %d clients for %.0f s: %d requests, %.0f requests/s, latency p50 %.0f ms, p99 '
-          '%.0f ms, %d errors; server RSS %.0f MB -> %.0f MB (%+.1f%%)' % (
-              clients, wall, len(latencies), len(latencies) / wall,
+    print('load: %d clients for %.0f s (after %d s of the same load): %d requests, %.0f '
+          'requests/s, latency p50 %.0f ms, p99 %.0f ms, %d errors; server RSS every 5 s (MB): '
+          '%s (%+.1f%% over the run)' % (
+              clients, wall, warmup, len(latencies), len(latencies) / wall,
               1000 * latencies[len(latencies) // 2], 1000 * latencies[int(0.99 * len(latencies))],
-              len(errors), before / 1024, after / 1024, 100.0 * (after - before) / before))
+              len(errors), ' '.join('%.0f' % (kb / 1024) for kb in samples),
+              100.0 * (samples[-1] - samples[0]) / samples[0]))
 
 
 def main():
@@ -148,13 +159,15 @@ def main():
     parser.add_argument('--clients', type=int, default=20)
     parser.add_argument('--load_secs', type=float, default=30)
     parser.add_argument('--strokes', type=int, default=30)
+    parser.add_argument('--load_only', action='store_true', help='only the load test')
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         photos = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
         photos += [os.path.join(folder, f) for f in make_pictures.make_photos(folder)]
         proc, url = start_server()
         try:
-            browser_figures(url, photos, args.strokes)
+            if not args.load_only:
+                browser_figures(url, photos, args.strokes)
             bodies = [open(p, 'rb').read() for p in photos[:10]]
             load(url, proc.pid, bodies, args.clients, args.load_secs)
         finally:

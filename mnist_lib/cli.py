@@ -9,6 +9,7 @@ import tensorflow.compat.v1 as tf
 
 import input_data  # the notes' loader (Deep MNIST's `import input_data`): its DataError
 from mnist_lib import paths
+from mnist_lib import quiet
 from mnist_lib import training
 from mnist_lib.errors import UsageError
 
@@ -72,12 +73,23 @@ def run(main, takes_args=False):
             tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
         tf.disable_v2_behavior()
         try:
-            return main(argv)
+            status = main(argv)
         except (input_data.DataError, UsageError) as e:
-            sys.exit('%s: error: %s' % (os.path.basename(sys.argv[0]), e))
+            leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))
         except KeyboardInterrupt:
-            sys.exit('%s: interrupted.' % os.path.basename(sys.argv[0]))
+            leave(1, '%s: interrupted.' % os.path.basename(sys.argv[0]))
+        leave(status or 0)
     app.run(wrapped)
+
+
+def leave(status, message=None):
+    """Ends the process at once, after flushing: Python's own shutdown with TensorFlow loaded
+    takes 0.6 s and does nothing we need (every file we write is closed by then)."""
+    if message:
+        print(message, file=sys.stderr)
+    sys.stdout.flush()
+    quiet.finish()
+    os._exit(status)
 
 
 def session_config():

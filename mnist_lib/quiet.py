@@ -11,6 +11,7 @@ so nothing written before the crash is lost.
 
 A user who sets TF_CPP_MIN_LOG_LEVEL, or passes --verbose, gets TensorFlow's lines back.
 """
+import atexit
 import os
 import re
 import signal
@@ -26,6 +27,7 @@ NOISE = re.compile(
     rb'|W\d{4} [\d:. ]+\d+ tf_tfl_flatbuffer_helpers\.cc:\d+\] Ignored '  # TFLite converter
     rb'(output_format|drop_control_dependency)\.$'
     rb')')
+_filtering = {}  # while hush() is in force: the real stderr's fd and the filter's pid
 
 
 def wanted(argv=None, environ=None):
@@ -42,12 +44,29 @@ def hush(argv=None):
         return
     sys.stderr.flush()
     read, write = os.pipe()
-    if os.fork() == 0:
+    child = os.fork()
+    if child == 0:
         os.close(write)
         _filter(read)  # never returns
     os.close(read)
+    _filtering['stderr'] = os.dup(2)
+    _filtering['child'] = child
     os.dup2(write, 2)
     os.close(write)
+    atexit.register(finish)
+
+
+def finish():
+    """Gives fd 2 back and waits until the filter has passed on everything, so that the last
+    line comes before the shell's next prompt. Called at exit (cli.leave calls it too)."""
+    if not _filtering:
+        return
+    sys.stderr.flush()
+    os.dup2(_filtering.pop('stderr'), 2)  # the pipe's last writer is gone: the filter drains
+    try:
+        os.waitpid(_filtering.pop('child'), 0)
+    except ChildProcessError:
+        pass
 
 
 def _filter(read):

@@ -20,8 +20,8 @@ from mnist_lib import picture
 # "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
 # (At 0.8 or more, the runner-up has at most 0.2: "the two best are close" is the same
 # rule.) Chosen on the 10000 MNIST test images, python benchmarks/bench.py unsure: under 0.8
-# lie 65% of the MLP's 189 test errors and 2.2% of its right answers; for LeNet-5, 71% of
-# its errors and 2.1% of its right answers.
+# lie 65% of the MLP's 189 test errors and 2.2% of its right answers; for LeNet-5, 68% of
+# its 110 errors and 1.3% of its right answers.
 UNSURE_BELOW = 0.8
 ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
 

@@ -212,9 +212,9 @@ def serve(models, host, port):
     except OSError as e:
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, e.strerror or e))
     shown = host if ':' not in host else '[%s]' % host
-    print('Serving the drawing page on http://%s:%d/ (Ctrl-C to stop)'
-          % (shown, server.server_address[1]), flush=True)
     try:
+        print('Serving the drawing page on http://%s:%d/ (Ctrl-C to stop)'
+              % (shown, server.server_address[1]), flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
