@@ -25,6 +25,7 @@ import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import errors
 from mnist_lib import export
+from mnist_lib import files
 from mnist_lib import model
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -124,7 +125,7 @@ def main(argv):
         raise errors.UsageError('--number reads with --preprocess %s only' % picture.DEFAULT)
     if FLAGS.save_input:
         try:
-            recognise.check_folder(FLAGS.save_input)
+            files.check_writable(FLAGS.save_input)
         except OSError as e:
             raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
                                     % (FLAGS.save_input, e.strerror or e))
@@ -132,7 +133,6 @@ def main(argv):
         dirs = {} if not FLAGS.model_dir else {  # the layout of model/: lenet5/ inside it
             'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
         models = server.load_models(dirs, FLAGS.fc_size)
-        server.warm_up(models)
         return server.serve(models, FLAGS.host, FLAGS.port)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)

@@ -160,7 +160,7 @@ def _group(keep, boxes, height):
 def _digit_width(groups, members, boxes, height):
     """A digit's width, as the other digits here show it: the median width of the other
     groups that are not 1s; TYPICAL_WIDTH * height when there are none."""
-    widths = [_box(g, boxes)[2] - _box(g, boxes)[0] for g in groups if g is not members]
+    widths = [x1 - x0 for x0, _, x1, _ in (_box(g, boxes) for g in groups if g is not members)]
     wide = [w for w in widths if w >= 0.35 * height]
     return np.median(wide) if wide else TYPICAL_WIDTH * height
 

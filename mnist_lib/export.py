@@ -15,6 +15,7 @@ import tempfile
 
 import tensorflow.compat.v1 as tf
 
+from mnist_lib import files
 from mnist_lib.errors import UsageError, first_line
 
 SIGNATURE = 'serving_default'
@@ -28,11 +29,8 @@ def check_target(out_dir, overwrite):
     if os.path.isdir(out_dir) and os.listdir(out_dir) and not overwrite:
         raise UsageError('--export %s exists and is not empty (add --overwrite to replace it)'
                          % out_dir)
-    parent = os.path.dirname(os.path.abspath(out_dir))
     try:
-        os.makedirs(parent, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=parent, prefix='.probe.'):
-            pass
+        files.check_writable(os.path.dirname(os.path.abspath(out_dir)))
     except OSError as e:
         raise UsageError('cannot write --export %s (%s)' % (out_dir, e.strerror or e))
 

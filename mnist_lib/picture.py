@@ -29,7 +29,15 @@ MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
 
 
 class PictureError(Exception):
-    """A picture that cannot be read or holds no digit; the message says why, in one line."""
+    """A picture that cannot be read or holds no digit; the message says why, in one line.
+
+    `kind` says which: 'empty', 'too large', 'unreadable' (not a picture, damaged), or
+    'content' (a picture, but not one a digit can be read from).
+    """
+
+    def __init__(self, message, kind='content'):
+        Exception.__init__(self, message)
+        self.kind = kind
 
 
 def load(path, max_side=None):
@@ -39,7 +47,7 @@ def load(path, max_side=None):
     many pixels on its longest side (a 12-megapixel photo in a fraction of the time)."""
     if isinstance(path, (bytes, bytearray)):
         if not path:
-            raise PictureError('is an empty file')
+            raise PictureError('is an empty file', 'empty')
         source = io.BytesIO(path)
     else:
         if os.path.isdir(path):
@@ -47,7 +55,7 @@ def load(path, max_side=None):
         if not os.path.exists(path):
             raise PictureError('no such file')
         if os.path.getsize(path) == 0:
-            raise PictureError('is an empty file')
+            raise PictureError('is an empty file', 'empty')
         source = path
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', Image.DecompressionBombWarning)  # we check the size
@@ -56,7 +64,7 @@ def load(path, max_side=None):
                 width, height = im.size
                 if width * height > MAX_PIXELS:
                     raise PictureError('is too large (%dx%d pixels; the limit is %d pixels)'
-                                       % (width, height, MAX_PIXELS))
+                                       % (width, height, MAX_PIXELS), 'too large')
                 if min(width, height) < MIN_SIDE:
                     raise PictureError('is too small (%dx%d pixels) to hold a digit'
                                        % (width, height))
@@ -67,15 +75,16 @@ def load(path, max_side=None):
                 im = ImageOps.exif_transpose(im)
                 return _to_rgb(im)
         except Image.DecompressionBombError:
-            raise PictureError('is too large (more than %d pixels)' % MAX_PIXELS)
+            raise PictureError('is too large (more than %d pixels)' % MAX_PIXELS, 'too large')
         except PictureError:
             raise
         except Exception as e:  # Pillow raises many kinds for bad files
             if isinstance(e, OSError) and 'truncated' in str(e):
-                raise PictureError('is truncated or damaged')
+                raise PictureError('is truncated or damaged', 'unreadable')
             if type(e).__name__ == 'UnidentifiedImageError':
-                raise PictureError('is not a picture (Pillow cannot identify it)')
-            raise PictureError('cannot be read (%s)' % (str(e).splitlines() or [repr(e)])[0])
+                raise PictureError('is not a picture (Pillow cannot identify it)', 'unreadable')
+            raise PictureError('cannot be read (%s)' % (str(e).splitlines() or [repr(e)])[0],
+                               'unreadable')
 
 
 def _to_rgb(im):

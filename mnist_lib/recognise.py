@@ -8,18 +8,18 @@
 """
 import collections
 import os
-import tempfile
 import time
 
 import numpy as np
 from PIL import Image
 
 from mnist_lib import digits as digit_finder
+from mnist_lib import files
 from mnist_lib import picture
 
 # "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
 # (At 0.8 or more, the runner-up has at most 0.2: "the two best are close" is the same
-# rule.) Chosen on the 10000 MNIST test images, python benchmarks/bench.py unsure: under 0.8
+# rule.) Chosen on the 10000 MNIST test images, python benchmarks/bench_app.py unsure: under 0.8
 # lie 65% of the MLP's 189 test errors and 2.2% of its right answers; for LeNet-5, 68% of
 # its 110 errors and 1.3% of its right answers.
 UNSURE_BELOW = 0.8
@@ -41,23 +41,20 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
         decoded = time.perf_counter()
         options = digit_finder.find_options(rgb)
-        every = np.concatenate([inputs for group in options for inputs, _, _ in group])
+        every = [option for group in options for option in group]
         found = time.perf_counter()
-        probabilities = model.predict(every)
-        chosen, start, rows = [], 0, []
+        # One session run for every reading of every mark, then split back per reading.
+        answers = iter(np.split(model.predict(np.concatenate([o[0] for o in every])),
+                                np.cumsum([len(o[0]) for o in every])[:-1]))
+        chosen = []
         for group in options:  # the reading whose least sure digit (less penalty) is surest
-            scores = []
-            for inputs, _, penalty in group:
-                scores.append(probabilities[start:start + len(inputs)].max(axis=1).min()
-                              - penalty)
-                start += len(inputs)
-            best = int(np.argmax(scores))
-            first = start - sum(len(inputs) for inputs, _, _ in group[best:])
-            rows.extend(range(first, first + len(group[best][0])))
-            chosen.append(group[best])
+            readings = [(next(answers), boxes, penalty) for _, boxes, penalty in group]
+            best = max(range(len(group)),
+                       key=lambda k: readings[k][0].max(axis=1).min() - readings[k][2])
+            chosen.append((group[best][0],) + readings[best][:2])
         inputs = np.concatenate([inputs for inputs, _, _ in chosen])
-        boxes = [box for _, group_boxes, _ in chosen for box in group_boxes]
-        probabilities = probabilities[rows]
+        probabilities = np.concatenate([p for _, p, _ in chosen])
+        boxes = [box for _, _, group_boxes in chosen for box in group_boxes]
     else:
         rgb = picture.load(source)
         decoded = time.perf_counter()
@@ -114,27 +111,12 @@ def input_png(array):
     return Image.fromarray(grey).resize((side, side), Image.NEAREST)
 
 
-def check_folder(folder):
-    """Makes sure pictures can be written into `folder`; raises OSError saying why not."""
-    os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, prefix='.probe.'):
-        pass
-
-
 def save_inputs(reading, folder, name, number=False):
     """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode; each
     file appears whole or not at all. Returns the paths written."""
     written = []
     for k, array in enumerate(reading.inputs, 1):
         path = os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
-        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
-        try:
-            with os.fdopen(fd, 'wb') as f:
-                input_png(array).save(f, 'PNG')
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        files.save_png(input_png(array), path)
         written.append(path)
     return written

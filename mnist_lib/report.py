@@ -1,10 +1,11 @@
 """--report on the test scripts: which digits fail. A per-digit table, and two pictures drawn
 with Pillow: the confusion matrix and every mistake, most confident first."""
 import os
-import tempfile
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from mnist_lib import files
 
 MAX_MISTAKES = 400  # tiles in mistakes.png; more mistakes than this are counted, not shown
 CELL = 44           # confusion.png: pixels per cell
@@ -12,10 +13,9 @@ TILE = 56           # mistakes.png: a digit 2x, with its label under it
 COLUMNS = 20
 
 
-def table(labels, predicted):
+def table(confusion):
     """The per-digit lines: digit, right, of, accuracy, the digit it is most often taken for."""
     lines = ['digit  right  of    accuracy  most often taken for']
-    confusion = matrix(labels, predicted)
     for d in range(10):
         of, right = confusion[d].sum(), confusion[d, d]
         others = confusion[d].copy()
@@ -52,9 +52,8 @@ def arrow(font_):
         return '->'
 
 
-def confusion_png(labels, predicted):
+def confusion_png(confusion):
     """A 10x10 confusion matrix with counts in the cells and a colour scale (log counts)."""
-    confusion = matrix(labels, predicted)
     margin, bar = 60, 30
     side = margin + 10 * CELL
     im = Image.new('RGB', (side + bar + 70, side + 20), 'white')
@@ -116,31 +115,17 @@ def mistakes_png(images, labels, probabilities):
     return im, len(wrong)
 
 
-def save_png(im, path):
-    """Writes a picture whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path),
-                               dir=os.path.dirname(path) or '.')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            im.save(f, 'PNG')
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def write(images, labels, probabilities, report_dir):
     """Prints the table and writes confusion.png and mistakes.png into `report_dir`.
     Returns the two pictures (for TensorBoard)."""
-    predicted = probabilities.argmax(axis=1)
-    for line in table(labels, predicted):
+    counts = matrix(labels, probabilities.argmax(axis=1))
+    for line in table(counts):
         print(line)
     os.makedirs(report_dir, exist_ok=True)
-    confusion = confusion_png(labels, predicted)
+    confusion = confusion_png(counts)
     mistakes, count = mistakes_png(images, labels, probabilities)
     paths = [os.path.join(report_dir, name) for name in ('confusion.png', 'mistakes.png')]
-    save_png(confusion, paths[0])
-    save_png(mistakes, paths[1])
+    files.save_png(confusion, paths[0])
+    files.save_png(mistakes, paths[1])
     print('Wrote %s and %s (%d mistakes)' % (paths[0], paths[1], count), flush=True)
     return {'confusion': confusion, 'mistakes': mistakes}

@@ -13,12 +13,12 @@ import io
 import json
 import os
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
+import mnist_forward
 from mnist_lib import model as model_lib
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -30,9 +30,8 @@ READ_TIMEOUT = 10            # seconds a client may take to send its request
 BUSY = 4                     # pictures worked on at once; more requests wait their turn
 TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
          '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml'}
-# How a picture's error is answered: undecodable 415, too large 413, no digit in it 422.
-STATUS = (('too large', 413), ('not a picture', 415), ('cannot be read', 415),
-          ('truncated', 415), ('empty', 400))
+# A picture's error, by its kind (picture.PictureError): the status that answers it.
+STATUS = {'empty': 400, 'too large': 413, 'unreadable': 415, 'content': 422}
 
 
 class HttpError(Exception):
@@ -171,8 +170,7 @@ class Handler(BaseHTTPRequestHandler):
                 reading = recognise.read(body, model, number == '1', timings=timings)
             except picture.PictureError as e:
                 message = 'the upload %s' % e
-                status = next((s for words, s in STATUS if words in str(e)), 422)
-                raise HttpError(status, message)
+                raise HttpError(STATUS[e.kind], message)
         self.send_json(200, answer(reading, kind, timings))
 
 
@@ -194,10 +192,13 @@ class Server(ThreadingHTTPServer):
 
 
 def load_models(model_dirs, fc_size):
-    """Every model that has a checkpoint, restored once; None for the others."""
+    """Every model that has a checkpoint, restored once and run once (the first session run
+    optimises the graph: before the first visitor, not during); None for the others."""
     models = {}
     for kind in model_lib.MODELS:
         model = model_lib.Model(kind, model_dirs.get(kind), fc_size)  # (the MLP ignores it)
+        if model.checkpoint:
+            model.predict(np.zeros((1, mnist_forward.INPUT_NODE), np.float32))
         models[kind] = model if model.checkpoint else None
     return models
 
@@ -221,12 +222,3 @@ def serve(models, host, port):
     finally:
         server.server_close()
     return 0
-
-
-def warm_up(models):
-    """The first session run of a graph optimises it: do that before the first visitor."""
-    started = time.perf_counter()
-    for model in models.values():
-        if model is not None:
-            model.predict(np.zeros((1, 784), np.float32))
-    return time.perf_counter() - started

@@ -1,0 +1,25 @@
+"""Writing files whole or not at all, and finding out early whether a folder takes them."""
+import os
+import tempfile
+
+
+def check_writable(folder):
+    """Creates `folder` if needed and writes a probe file in it; raises OSError saying why
+    it cannot be written."""
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix='.probe.'):
+        pass
+
+
+def save_png(im, path):
+    """Writes a PIL picture as PNG to a temporary name beside `path`, then renames it."""
+    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path),
+                               dir=os.path.dirname(path) or '.')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            im.save(f, 'PNG')
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
