@@ -12,33 +12,18 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FIGURES = os.path.join(ROOT, 'benchmarks', 'figures')
-sys.path.insert(0, ROOT)
+from common import HERE, ROOT, median_ms, script as run, tf1
+import input_data
+from mnist_lib import model as model_lib
+from mnist_lib import precision
+from mnist_lib import report as report_lib
 
-
-def run(*args, **kwargs):
-    return subprocess.run([sys.executable] + [str(a) for a in args], cwd=ROOT, check=True,
-                          capture_output=True, text=True, **kwargs).stdout
-
-
-def median_ms(call, times, warmup=20):
-    """Median milliseconds of `call()` over `times` runs, after `warmup` untimed ones."""
-    for _ in range(warmup):
-        call()
-    spent = []
-    for _ in range(times):
-        started = time.perf_counter()
-        call()
-        spent.append(time.perf_counter() - started)
-    return 1000 * statistics.median(spent)
+FIGURES = os.path.join(HERE, 'figures')
 
 
 def report():
@@ -58,12 +43,7 @@ def report():
 
 
 def top_confusions(kind, n=5):
-    import tensorflow.compat.v1 as tf
-    tf.logging.set_verbosity(tf.logging.ERROR)
-    tf.disable_v2_behavior()
-    import input_data
-    from mnist_lib import model as model_lib
-    from mnist_lib import report as report_lib
+    tf1()
     mnist = input_data.read_data_sets(os.path.join(ROOT, 'data'))
     predicted = model_lib.Model(kind).predict(mnist.test.images).argmax(axis=1)
     confusion = report_lib.matrix(mnist.test.labels, predicted)
@@ -111,11 +91,7 @@ print('%.3f' % (1000 * statistics.median(times)))
 
 
 def export():
-    import tensorflow.compat.v1 as tf
-    tf.logging.set_verbosity(tf.logging.ERROR)
-    tf.disable_v2_behavior()
-    import input_data
-    from mnist_lib import model as model_lib
+    tf1()
     mnist = input_data.read_data_sets(os.path.join(ROOT, 'data'))
     print('| model | export | size | ms per picture (median of 300, batch 1) | test accuracy |')
     print('|---|---|---|---|---|')
@@ -152,10 +128,7 @@ def export():
 
 def peak():
     """Matmul peak per precision (TF, this machine), and the LeNet-5 step's share of it."""
-    import tensorflow.compat.v1 as tf
-    tf.logging.set_verbosity(tf.logging.ERROR)
-    tf.disable_v2_behavior()
-    from mnist_lib import precision
+    tf = tf1()
     n = 4096
     rates = {}
     for name, dtype in (('float32', tf.float32), ('bfloat16', tf.bfloat16)):

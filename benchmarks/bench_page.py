@@ -20,10 +20,8 @@ import threading
 import time
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import make_pictures  # noqa: E402
+from common import HERE, ROOT
+import make_pictures
 
 SERVING = re.compile(r'http://127\.0\.0\.1:(\d+)/')
 SEVEN = [(70, 50), (210, 50), (120, 240)]

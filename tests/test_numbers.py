@@ -17,7 +17,7 @@ from mnist_lib import picture
 from mnist_lib import recognise
 
 sys.path.insert(0, os.path.join(ROOT, 'benchmarks'))
-import make_pictures  # noqa: E402  (the stroke-drawn digits of the benchmarks)
+import make_numbers  # noqa: E402  (the stroke-drawn numbers of the benchmarks)
 
 tf.disable_v2_behavior()
 ANSWER = r'^(.*): (\d+) \(([0-9.]+)%\)( not sure: (\d+) or (\d+)\?)?$'
@@ -31,16 +31,16 @@ def find(im):
     return digits.find(np.asarray(im.convert('RGB'), np.float32) / 255.0)
 
 
-@pytest.mark.parametrize('style', make_pictures.NUMBER_STYLES)
+@pytest.mark.parametrize('style', make_numbers.NUMBER_STYLES)
 @pytest.mark.parametrize('case', ['separate', 'touching', 'underline', 'through', 'specks'])
 def test_finder_counts_and_orders_the_digits(style, case):
     """Numbers drawn from pen strokes: uneven heights, baselines and gaps, different inks,
     broken strokes (the skeletons' two-stroke 4, 5 and 7), touching pairs, lines, dust."""
     rng = np.random.default_rng(zlib.crc32((style + case).encode()))
     text = '74513' if case != 'touching' else '4807'
-    im = make_pictures.number_picture(rng, text, style, touching=case == 'touching',
-                                      line={'underline': 'under', 'through': 'through'}.get(case),
-                                      specks=12 if case == 'specks' else 0)
+    im = make_numbers.number_picture(rng, text, style, touching=case == 'touching',
+                                     line={'underline': 'under', 'through': 'through'}.get(case),
+                                     specks=12 if case == 'specks' else 0)
     inputs, boxes = find(im)
     assert len(inputs) == len(text)
     assert inputs.shape == (len(text), 784) and inputs.dtype == np.float32
@@ -205,7 +205,7 @@ def test_fuzz_never_raises_anything_but_picture_error():
 
 def test_small_crop_and_large_rotated_photo(tmp_path):
     rng = np.random.default_rng(3)
-    number = make_pictures.number_picture(rng, '4096', 'thick')
+    number = make_numbers.number_picture(rng, '4096', 'thick')
     rows = np.flatnonzero(np.asarray(number.convert('L')).min(axis=1) < 128)
     tight = number.crop((0, rows[0] - 3, number.width, rows[-1] + 4))
     small = tight.resize((int(tight.width * 30 / tight.height), 30), Image.LANCZOS)
@@ -221,3 +221,11 @@ def test_small_crop_and_large_rotated_photo(tmp_path):
     inputs, boxes = digits.find(rgb)
     assert len(inputs) == 4
     assert rgb.shape[1] > rgb.shape[0]  # turned upright by its EXIF tag
+
+
+def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
+    result = app('--model_dir', mlp_dir, '--number', '--preprocess', 'course',
+                 os.path.join(ROOT, 'pic', '1.png'))
+    assert result.returncode == 1 and result.stdout == ''
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_app.py: error: --number reads with --preprocess mnist only')
