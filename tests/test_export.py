@@ -115,3 +115,12 @@ def test_bad_export_targets(mlp_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(os.listdir(tmp_path / 'full')) == ['model.tflite', 'saved_model.pb',
                                                      'variables']
+
+
+def test_export_takes_no_pictures(mlp_dir, tmp_path):
+    result = run_script('mnist_app.py', '--model_dir', mlp_dir, '--export', tmp_path / 'out',
+                        os.path.join(ROOT, 'pic', '0.png'))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_app.py: error: --export takes no pictures')
+    assert not (tmp_path / 'out').exists()

@@ -119,3 +119,17 @@ def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
         proc.kill()
     assert proc.returncode == 0
     assert out == '' and err == '', err
+
+
+def test_mixed_precision_without_bfloat16_or_gpu_says_so(monkeypatch):
+    """The third branch, which this machine (it has bfloat16) cannot reach for real."""
+    import tensorflow.compat.v1 as tf
+    from mnist_lib import precision
+    monkeypatch.setattr(precision, 'cpu_has_bf16', lambda: False)
+    monkeypatch.setattr(tf.config, 'list_physical_devices', lambda kind: [])
+    config = tf.ConfigProto()
+    said = precision.configure(config, True)
+    assert said == ('Mixed precision is not available here (no GPU, no bfloat16 on this CPU); '
+                    'training in float32.')
+    assert config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 == 0
+    assert precision.configure(tf.ConfigProto(), False) is None

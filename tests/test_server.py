@@ -183,3 +183,21 @@ def test_no_model_at_all_is_a_one_line_error(tmp_path):
     assert result.returncode == 1
     assert re.match(r'mnist_app\.py: error: no model is trained yet', result.stderr.strip()
                     .splitlines()[-1])
+
+
+def test_bad_lengths_and_the_server_keeps_serving(url):
+    chunked = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: '
+                  b'chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n')
+    assert chunked.startswith(b'HTTP/1.1 411') and b'Content-Length' in chunked
+    words = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n'
+                b'Connection: close\r\n\r\n')
+    assert words.startswith(b'HTTP/1.1 400') and b'not a number' in words
+    assert call(url, '/predict?model=mlp', open(PIC[8], 'rb').read())[1]['number'] == '8'
+
+
+def test_port_in_use_is_a_one_line_error(url, models_dir):
+    port = url.rsplit(':', 1)[1]
+    result = run_script('mnist_app.py', '--serve', '--port', port, '--model_dir', models_dir)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith('mnist_app.py: error: cannot serve on 127.0.0.1:%s' % port), last
