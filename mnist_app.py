@@ -21,6 +21,8 @@ import sys
 import numpy as np
 from absl import flags
 
+import mnist_backward
+import mnist_lenet5_backward
 import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import errors
@@ -31,7 +33,20 @@ from mnist_lib import picture
 from mnist_lib import recognise
 from mnist_lib import server
 
+# What the app, the page and the export need of each model; the notes' constants, from the
+# scripts that train it.
+MODELS = {
+    'mlp': model.Spec('mlp', model.mlp_logits, mnist_backward.MOVING_AVERAGE_DECAY,
+                      mnist_backward.MODEL_SAVE_PATH, 'mnist_backward.py'),
+    'lenet5': model.Spec('lenet5', model.lenet5_logits, mnist_lenet5_backward.MOVING_AVERAGE_DECAY,
+                         mnist_lenet5_backward.MODEL_SAVE_PATH, 'mnist_lenet5_backward.py'),
+}
 _model = None  # the process's Model, restored on first use
+
+
+def open_model(kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE, finalize=True):
+    """The model `kind` ('mlp' or 'lenet5') restored from `model_dir` (default: its own)."""
+    return model.Model(MODELS[kind], model_dir, fc_size, finalize)
 
 
 def restore_model(testPicArr):
@@ -41,7 +56,7 @@ def restore_model(testPicArr):
     """
     global _model
     if _model is None:
-        _model = model.Model()
+        _model = open_model()
     return int(np.argmax(_model.predict(testPicArr), axis=1)[0])
 
 
@@ -132,14 +147,15 @@ def main(argv):
     if FLAGS.serve:
         dirs = {} if not FLAGS.model_dir else {  # the layout of model/: lenet5/ inside it
             'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
-        models = server.load_models(dirs, FLAGS.fc_size)
-        return server.serve(models, FLAGS.host, FLAGS.port)
+        models = server.load_models(MODELS, dirs, FLAGS.fc_size)
+        return server.serve(models, {k: spec.trainer for k, spec in MODELS.items()},
+                            FLAGS.host, FLAGS.port)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)
-    _model = model.Model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, finalize=not FLAGS.export)
+    _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, finalize=not FLAGS.export)
     if not _model.checkpoint:
         print('No checkpoint file found')
-        print('(train first: python %s)' % model.TRAINERS[FLAGS.model], file=sys.stderr)
+        print('(train first: python %s)' % MODELS[FLAGS.model].trainer, file=sys.stderr)
         return 2
     if FLAGS.export:
         if len(argv) > 1:
@@ -154,7 +170,7 @@ def main(argv):
 FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
-    flags.DEFINE_enum('model', 'mlp', model.MODELS, 'mlp: mnist_forward.py; lenet5: LeNet-5.')
+    flags.DEFINE_enum('model', 'mlp', sorted(MODELS), 'mlp: mnist_forward.py; lenet5: LeNet-5.')
     flags.DEFINE_string('model_dir', None, 'Checkpoint folder (default: the model\'s own, '
                         'model/ or model/lenet5/). With --serve: the MLP\'s, with LeNet-5 in '
                         'its lenet5/.')

@@ -131,4 +131,4 @@ FLAGS = cli.FLAGS
 if __name__ == '__main__':
     cli.define_train_flags(STEPS, BATCH_SIZE, MODEL_SAVE_PATH, training.SAVE_EVERY)
     cli.define_data_flag()
-    cli.run(main)
+    cli.run(main, errors=(input_data.DataError,))

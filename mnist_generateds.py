@@ -268,4 +268,4 @@ if __name__ == '__main__':
     flags.DEFINE_enum('preprocess', 'none', ['none', 'mnist'], 'none: pictures are already '
                       'MNIST-like (white digit on black), just made 28x28 grey; mnist: photos '
                       'or drawings of your own, normalised as mnist_app.py does.')
-    cli.run(main)
+    cli.run(main, errors=(input_data.DataError,))

@@ -141,4 +141,4 @@ FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
     define_flags()
-    cli.run(main)
+    cli.run(main, errors=(input_data.DataError,))

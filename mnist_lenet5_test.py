@@ -66,4 +66,4 @@ if __name__ == '__main__':
                           TEST_INTERVAL_SECS)
     flags.DEFINE_integer('fc_size', mnist_lenet5_forward.FC_SIZE, 'Units of the fully '
                          'connected layer, as trained.', lower_bound=1)
-    cli.run(main)
+    cli.run(main, errors=(input_data.DataError,))

@@ -78,4 +78,4 @@ if __name__ == '__main__':
     cli.define_test_flags(mnist_backward.MODEL_SAVE_PATH, mnist_backward.STEPS,
                           TEST_INTERVAL_SECS)
     cli.define_data_flag()
-    cli.run(main)
+    cli.run(main, errors=(input_data.DataError,))

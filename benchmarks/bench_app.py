@@ -20,7 +20,7 @@ import make_numbers
 import make_pictures
 import mnist_backward
 import mnist_forward
-from mnist_lib import model as model_lib
+import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
 
@@ -48,8 +48,8 @@ def app(model_dirs, photos_dir):
                 [(os.path.join(photos_dir, f), make_pictures.label_of(f)) for f in photos]}
     print('| model | preprocessing | ' + ' | '.join(sets) + ' |')
     print('|---|---|' + '---|' * len(sets))
-    for kind in model_lib.MODELS:
-        model = model_lib.Model(kind, model_dirs.get(kind))
+    for kind in mnist_app.MODELS:
+        model = mnist_app.open_model(kind, model_dirs.get(kind))
         if not model.checkpoint:
             print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
             continue
@@ -63,7 +63,7 @@ def app(model_dirs, photos_dir):
                                           (' (wrong: %s)' % ', '.join(wrong)) if wrong else ''))
             print('| %s | %s | %s |' % (kind, method, ' | '.join(cells)), flush=True)
 
-    model = model_lib.Model('mlp', model_dirs.get('mlp'))
+    model = mnist_app.open_model('mlp', model_dirs.get('mlp'))
     arrays = [picture.pre_pic(p, 'course') for p, _ in sets['pic/']]
     paths = [p for p, _ in sets['pic/']]
     # The session's first runs optimise the graph: part of loading it, so warmed up first.
@@ -85,8 +85,8 @@ def numbers(model_dirs, folder):
     names = make_numbers.make_numbers(folder)
     print('| model | numbers right | digits right | touching: numbers | touching: digits |')
     print('|---|---|---|---|---|')
-    for kind in model_lib.MODELS:
-        model = model_lib.Model(kind, model_dirs.get(kind))
+    for kind in mnist_app.MODELS:
+        model = mnist_app.open_model(kind, model_dirs.get(kind))
         if not model.checkpoint:
             print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
             continue
@@ -115,7 +115,7 @@ def numbers(model_dirs, folder):
                       '%d/%d (%.1f%%)' % (d_ok, d, 100.0 * d_ok / d)]
         print('| %s | %s |' % (kind, ' | '.join(cells)), flush=True)
         print('  wrong: ' + ('; '.join(wrong) or 'none'), flush=True)
-    number_timing(model_lib.Model('lenet5', model_dirs.get('lenet5')), folder)
+    number_timing(mnist_app.open_model('lenet5', model_dirs.get('lenet5')), folder)
 
 
 def number_timing(model, folder):
@@ -148,8 +148,8 @@ def unsure(model_dirs):
     print('| model | errors | ' + ' | '.join('best < %.1f: errors / right answers' % t
                                              for t in (0.6, 0.7, 0.8, 0.9)) + ' |')
     print('|---|---|' + '---|' * 4)
-    for kind in model_lib.MODELS:
-        model = model_lib.Model(kind, model_dirs.get(kind))
+    for kind in mnist_app.MODELS:
+        model = mnist_app.open_model(kind, model_dirs.get(kind))
         if not model.checkpoint:
             continue
         p = model.predict(mnist.test.images)

@@ -19,7 +19,7 @@ import numpy as np
 
 from common import HERE, ROOT, median_ms, script as run, tf1
 import input_data
-from mnist_lib import model as model_lib
+import mnist_app
 from mnist_lib import precision
 from mnist_lib import report as report_lib
 
@@ -45,7 +45,7 @@ def report():
 def top_confusions(kind, n=5):
     tf1()
     mnist = input_data.read_data_sets(os.path.join(ROOT, 'data'))
-    predicted = model_lib.Model(kind).predict(mnist.test.images).argmax(axis=1)
+    predicted = mnist_app.open_model(kind).predict(mnist.test.images).argmax(axis=1)
     confusion = report_lib.matrix(mnist.test.labels, predicted)
     np.fill_diagonal(confusion, 0)
     order = np.argsort(-confusion, axis=None, kind='stable')[:n]
@@ -98,8 +98,8 @@ def export():
     with tempfile.TemporaryDirectory() as work:
         inputs = os.path.join(work, 'x.npy')
         np.save(inputs, mnist.test.images.astype(np.float32))
-        for kind in model_lib.MODELS:
-            model = model_lib.Model(kind)
+        for kind in mnist_app.MODELS:
+            model = mnist_app.open_model(kind)
             ms = median_ms(lambda: model.predict(mnist.test.images[:1]), 300)
             digits = model.predict(mnist.test.images).argmax(axis=1)
             print('| %s | checkpoint, TF1 session (the app) | %.1f MB | %.3f | %.2f%% |' % (
@@ -170,7 +170,7 @@ from mnist_lib import model, picture, recognise
 tf.logging.set_verbosity(tf.logging.ERROR)
 tf.disable_v2_behavior()
 t2 = time.perf_counter()
-m = model.Model('mlp')
+m = mnist_app.open_model('mlp')
 t3 = time.perf_counter()
 reading = recognise.read(%r, m)
 t4 = time.perf_counter()

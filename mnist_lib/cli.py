@@ -7,7 +7,6 @@ from absl import app
 from absl import flags
 import tensorflow.compat.v1 as tf
 
-import input_data  # the notes' loader (Deep MNIST's `import input_data`): its DataError
 from mnist_lib import paths
 from mnist_lib import quiet
 from mnist_lib import training
@@ -57,8 +56,9 @@ def define_data_flag():
                       'in --data_dir (made by mnist_generateds.py) through queue runners.')
 
 
-def run(main, takes_args=False):
-    """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks.
+def run(main, takes_args=False, errors=()):
+    """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks: for
+    UsageError and for the exception types in `errors` (input_data.DataError, say).
 
     TensorFlow's own log lines are shown only with --verbose (or TF_CPP_MIN_LOG_LEVEL set):
     the scripts call quiet.hush() before they import TensorFlow.
@@ -74,7 +74,7 @@ def run(main, takes_args=False):
         tf.disable_v2_behavior()
         try:
             status = main(argv)
-        except (input_data.DataError, UsageError) as e:
+        except (UsageError,) + tuple(errors) as e:
             leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))
         except KeyboardInterrupt:
             leave(1, '%s: interrupted.' % os.path.basename(sys.argv[0]))

@@ -13,7 +13,7 @@ from PIL import Image, ImageFilter
 
 from mnist_lib import marks
 from mnist_lib import picture
-from mnist_lib.picture import PictureError
+from mnist_lib.errors import PictureError
 
 WORK_SIDE = 1024     # longest side of the copy a number is looked for in
 MAX_MARKS = 20       # more separate marks than this: refused, not guessed

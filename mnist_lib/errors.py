@@ -5,6 +5,18 @@ class UsageError(Exception):
     """Bad input from the user; the entry point prints the message on one line and exits 1."""
 
 
+class PictureError(Exception):
+    """A picture that cannot be read or holds no digit; the message says why, in one line.
+
+    `kind` says which: 'empty', 'too large', 'unreadable' (not a picture, damaged), or
+    'content' (a picture, but not one a digit can be read from).
+    """
+
+    def __init__(self, message, kind='content'):
+        Exception.__init__(self, message)
+        self.kind = kind
+
+
 def first_line(error):
     """The first line of an exception's message (TensorFlow's run on for pages)."""
     text = getattr(error, 'message', None) or str(error)

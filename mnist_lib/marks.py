@@ -2,7 +2,7 @@
 by union-find over runs), and ruled lines taken out with the strokes they crossed mended."""
 import numpy as np
 
-from mnist_lib.picture import PictureError
+from mnist_lib.errors import PictureError
 
 MAX_RUNS = 200000  # more ink runs than this: noise, not writing
 

@@ -1,38 +1,35 @@
 """A trained model, restored once: the graph, the session and the EMA weights of the MLP or
-LeNet-5, ready to classify [N, 784] pictures. The app, its page and the export use it."""
+LeNet-5, ready to classify [N, 784] pictures. The app, its page and the export use it.
+
+The library knows the networks only through the notes' forward modules; what it needs of a
+trained model besides (its moving-average decay, its folder, the script that trains it) the
+caller says in a Spec: mnist_app.MODELS is the table of the two.
+"""
+import collections
+
 import tensorflow.compat.v1 as tf
 
-import mnist_backward  # the notes' MOVING_AVERAGE_DECAY and MODEL_SAVE_PATH, defined there
 import mnist_forward
-import mnist_lenet5_backward
 import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib.errors import UsageError, first_line
 
-MODELS = ('mlp', 'lenet5')
-TRAINERS = {'mlp': 'mnist_backward.py', 'lenet5': 'mnist_lenet5_backward.py'}
+# forward(x [N, 784], fc_size) -> logits [N, 10], no dropout; the EMA decay it was trained
+# with; the folder its trainer writes to; that trainer's file name.
+Spec = collections.namedtuple('Spec', 'name forward decay model_dir trainer')
 
 
-def default_dir(kind):
-    """The checkpoint folder the model's trainer writes to by default."""
-    return (mnist_backward.MODEL_SAVE_PATH if kind == 'mlp'
-            else mnist_lenet5_backward.MODEL_SAVE_PATH)
+def mlp_logits(x, fc_size=None):
+    """The MLP's inference graph on x [N, 784] (it has no FC size to choose)."""
+    del fc_size
+    return mnist_forward.forward(x, None)
 
 
-def build(kind, x, fc_size=mnist_lenet5_forward.FC_SIZE):
-    """The inference graph of `kind` on x [N, 784]: returns the logits [N, 10], no dropout."""
-    if kind == 'mlp':
-        return mnist_forward.forward(x, None)
+def lenet5_logits(x, fc_size=mnist_lenet5_forward.FC_SIZE):
+    """LeNet-5's inference graph on x [N, 784], reshaped to its [N, 28, 28, 1] images."""
     images = tf.reshape(x, [-1, mnist_lenet5_forward.IMAGE_SIZE, mnist_lenet5_forward.IMAGE_SIZE,
                             mnist_lenet5_forward.NUM_CHANNELS])
     return mnist_lenet5_forward.forward(images, False, None, fc_size)
-
-
-def ema_saver(kind):
-    """A Saver that loads each variable from its moving average in the checkpoint."""
-    decay = (mnist_backward.MOVING_AVERAGE_DECAY if kind == 'mlp'
-             else mnist_lenet5_backward.MOVING_AVERAGE_DECAY)
-    return tf.train.Saver(tf.train.ExponentialMovingAverage(decay).variables_to_restore())
 
 
 class Model(object):
@@ -42,18 +39,20 @@ class Model(object):
     The graph is finalized unless `finalize` is False.
     """
 
-    def __init__(self, kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
+    def __init__(self, spec, model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
                  finalize=True):
-        self.kind = kind
+        self.kind = spec.name
         self.fc_size = fc_size
-        self.model_dir = model_dir or default_dir(kind)
+        self.model_dir = model_dir or spec.model_dir
         self.graph = tf.Graph()
         with self.graph.as_default():
             self.x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
-            self.logits = build(kind, self.x, fc_size)
+            self.logits = spec.forward(self.x, fc_size)
             self.probabilities = tf.nn.softmax(self.logits)
             self.digit = tf.argmax(self.probabilities, 1)  # int64 [N]
-            saver = ema_saver(kind)
+            # Each variable is loaded from its moving average in the checkpoint.
+            saver = tf.train.Saver(tf.train.ExponentialMovingAverage(spec.decay)
+                                   .variables_to_restore())
         if finalize:  # (the export adds its saver to the graph)
             self.graph.finalize()
         self.sess = tf.Session(graph=self.graph, config=cli.session_config())
@@ -68,7 +67,7 @@ class Model(object):
             except (tf.errors.OpError, ValueError) as e:
                 raise UsageError(
                     'cannot restore %s (%s); is it a %s checkpoint? (see --model, --model_dir, '
-                    '--fc_size)' % (self.checkpoint, first_line(e), kind))
+                    '--fc_size)' % (self.checkpoint, first_line(e), self.kind))
 
     def predict(self, testPicArr):
         """[N, 784] pictures -> [N, 10] probabilities."""

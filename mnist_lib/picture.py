@@ -16,6 +16,8 @@ import warnings
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from mnist_lib.errors import PictureError  # noqa: F401  (callers catch picture.PictureError)
+
 METHODS = ('mnist', 'course')
 DEFAULT = 'mnist'
 MAX_PIXELS = 50000000  # larger pictures are refused (decompression bombs)
@@ -26,18 +28,6 @@ BOX = 20               # MNIST digits fit a 20x20 box ...
 SIZE = 28              # ... centred by mass in 28x28
 STROKE = 0.12          # MNIST stroke width, as a fraction of the digit's longest side
 MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
-
-
-class PictureError(Exception):
-    """A picture that cannot be read or holds no digit; the message says why, in one line.
-
-    `kind` says which: 'empty', 'too large', 'unreadable' (not a picture, damaged), or
-    'content' (a picture, but not one a digit can be read from).
-    """
-
-    def __init__(self, message, kind='content'):
-        Exception.__init__(self, message)
-        self.kind = kind
 
 
 def load(path, max_side=None):

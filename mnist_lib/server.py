@@ -138,14 +138,14 @@ class Handler(BaseHTTPRequestHandler):
                             else 'POST is not allowed on %s' % path)
         kind = (query.get('model') or ['mlp'])[0]
         number = (query.get('number') or ['0'])[0]
-        if kind not in model_lib.MODELS:
+        if kind not in self.server.models:
             raise HttpError(400, 'unknown model %r (mlp or lenet5)' % kind)
         if number not in ('0', '1'):
             raise HttpError(400, 'number must be 0 or 1, not %r' % number)
         model = self.server.models.get(kind)
         if model is None:
             raise HttpError(409, '%s is not trained yet: python %s'
-                            % (kind, model_lib.TRAINERS[kind]))
+                            % (kind, self.server.trainers[kind]))
         length = self.headers.get('Content-Length')
         if self.headers.get('Transfer-Encoding') or length is None:
             self.close_connection = True
@@ -178,8 +178,9 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True      # a hung client never keeps the process alive
     request_queue_size = 128   # 50 clients at once wait in the queue, none refused
 
-    def __init__(self, address, models):
+    def __init__(self, address, models, trainers):
         self.models = models
+        self.trainers = trainers
         self.busy = threading.BoundedSemaphore(BUSY)
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
         ThreadingHTTPServer.__init__(self, address, Handler)
@@ -187,29 +188,31 @@ class Server(ThreadingHTTPServer):
     def model_list(self):
         return [{'name': kind, 'trained': self.models.get(kind) is not None,
                  'hint': None if self.models.get(kind) else
-                 'not trained yet: python %s' % model_lib.TRAINERS[kind]}
-                for kind in model_lib.MODELS]
+                 'not trained yet: python %s' % self.trainers[kind]}
+                for kind in self.models]
 
 
-def load_models(model_dirs, fc_size):
-    """Every model that has a checkpoint, restored once and run once (the first session run
-    optimises the graph: before the first visitor, not during); None for the others."""
+def load_models(specs, model_dirs, fc_size):
+    """Every model of `specs` (name -> model.Spec) that has a checkpoint, restored once and
+    run once (the first session run optimises the graph: before the first visitor, not
+    during); None for the others."""
     models = {}
-    for kind in model_lib.MODELS:
-        model = model_lib.Model(kind, model_dirs.get(kind), fc_size)  # (the MLP ignores it)
+    for kind, spec in specs.items():
+        model = model_lib.Model(spec, model_dirs.get(kind), fc_size)  # (the MLP ignores it)
         if model.checkpoint:
             model.predict(np.zeros((1, mnist_forward.INPUT_NODE), np.float32))
         models[kind] = model if model.checkpoint else None
     return models
 
 
-def serve(models, host, port):
-    """Serves until Ctrl-C; returns the exit status (0)."""
+def serve(models, trainers, host, port):
+    """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it)
+    until Ctrl-C; returns the exit status (0)."""
     if not any(models.values()):
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
     try:
-        server = Server((host, port), models)
+        server = Server((host, port), models, trainers)
     except OSError as e:
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, e.strerror or e))
     shown = host if ':' not in host else '[%s]' % host

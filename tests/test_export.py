@@ -9,7 +9,7 @@ import tensorflow.compat.v1 as tf
 
 import input_data
 from conftest import ROOT, TIMEOUT, run_script
-from mnist_lib import model as model_lib
+import mnist_app
 from mnist_lib import picture
 
 tf.disable_v2_behavior()
@@ -62,7 +62,7 @@ def test_export_answers_as_the_checkpoint(mlp_dir, inputs, tmp_path):
                                     'probabilities [N,10], digit [N]) and %s (' % (
                                         tmp_path / 'mlp' / 'saved_model.pb',
                                         tmp_path / 'mlp' / 'model.tflite'))
-    expected = model_lib.Model('mlp', mlp_dir).predict(np.load(inputs))
+    expected = mnist_app.open_model('mlp', mlp_dir).predict(np.load(inputs))
     got = load_both(tmp_path / 'mlp', inputs, tmp_path)
     assert (got['d'] == expected.argmax(axis=1)).all() and got['d'].dtype == np.int64
     assert np.abs(got['p'] - expected).max() < 1e-4
@@ -87,7 +87,7 @@ def test_lenet5_export(data_dir, inputs, tmp_path):
     result = run_script('mnist_app.py', '--model', 'lenet5', '--fc_size', 64, '--model_dir',
                         tmp_path / 'ckpt', '--export', tmp_path / 'lenet5')
     assert result.returncode == 0, result.stderr
-    expected = model_lib.Model('lenet5', str(tmp_path / 'ckpt'), 64).predict(np.load(inputs))
+    expected = mnist_app.open_model('lenet5', str(tmp_path / 'ckpt'), 64).predict(np.load(inputs))
     got = load_both(tmp_path / 'lenet5', inputs, tmp_path)
     assert (got['d'] == expected.argmax(axis=1)).all()
     assert np.abs(got['lite_p'] - expected).max() < 1e-4

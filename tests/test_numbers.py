@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from conftest import ROOT, run_script
 from mnist_lib import digits
-from mnist_lib import model as model_lib
+import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
 
@@ -75,7 +75,7 @@ def test_number_from_mnist_digits_batch_and_save_input(mlp_dir, tmp_path):
     path, number, confidence, *_ = re.match(ANSWER, result.stdout.strip()).groups()
     assert (path, number) == (str(tmp_path / 'n.png'), '09876')  # leading zero kept
     assert sorted(os.listdir(seen)) == ['n_%d.png' % k for k in range(1, 6)]
-    reading = recognise.read(str(tmp_path / 'n.png'), model_lib.Model('mlp', mlp_dir), True)
+    reading = recognise.read(str(tmp_path / 'n.png'), mnist_app.open_model('mlp', mlp_dir), True)
     assert float(confidence) == pytest.approx(100 * recognise.confidence(reading), abs=0.05)
     for k, array in enumerate(reading.inputs, 1):
         saved = np.asarray(Image.open(seen / ('n_%d.png' % k)))
@@ -102,7 +102,7 @@ def test_single_digit_save_input_name(mlp_dir, tmp_path):
 
 def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
     """A scribble the model is unsure of (found by trying a few) gets the notice."""
-    model = model_lib.Model('mlp', mlp_dir)
+    model = mnist_app.open_model('mlp', mlp_dir)
     rng = np.random.default_rng(5)
     for k in range(200):
         im = Image.new('L', (200, 200), 255)
