@@ -7,7 +7,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
-for folder in (ROOT, HERE):  # the project's modules, and the benchmarks' own
+SYNTHETIC = os.path.join(ROOT, 'synthetic')  # the picture makers
+for folder in (ROOT, HERE, SYNTHETIC):  # the project's modules, the benchmarks' own, the makers
     if folder not in sys.path:
         sys.path.insert(0, folder)
 

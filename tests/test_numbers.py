@@ -16,8 +16,8 @@ import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
 
-sys.path.insert(0, os.path.join(ROOT, 'benchmarks'))
-import make_numbers  # noqa: E402  (the stroke-drawn numbers of the benchmarks)
+sys.path.insert(0, os.path.join(ROOT, 'synthetic'))
+import make_numbers  # noqa: E402  (the stroke-drawn numbers, synthetic/)
 
 tf.disable_v2_behavior()
 ANSWER = r'^(.*): (\d+) \(([0-9.]+)%\)( not sure: (\d+) or (\d+)\?)?$'

@@ -1,7 +1,7 @@
 """Makes the pictures the app is shown.
 
-    python benchmarks/make_pictures.py pic            # pic/0.png ... pic/9.png
-    python benchmarks/make_pictures.py photos DIR     # the evaluation set (not from MNIST)
+    python synthetic/make_pictures.py pic            # pic/0.png ... pic/9.png
+    python synthetic/make_pictures.py photos DIR     # the evaluation set (not from MNIST)
 
 pic/: for each digit d, the MNIST test image of d nearest to the mean of all
 test images of d (the most typical one, not a hand-picked one), inverted

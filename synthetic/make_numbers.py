@@ -1,7 +1,7 @@
 """Makes the numbers `mnist_app.py --number` is shown, drawn from the same pen strokes as
 py's digits (no MNIST pixel is used).
 
-    python benchmarks/make_numbers.py DIR     # 48 numbers of 2-6 digits, four styles
+    python synthetic/make_numbers.py DIR     # 48 numbers of 2-6 digits, four styles
 
 Each number has digits of uneven heights, baselines and gaps, some a wide gap inside, dust
 specks, an underline or a line struck through; in a quarter of them one or two pairs of
