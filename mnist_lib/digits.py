@@ -8,6 +8,8 @@ strokes, a digit broken by a line) become one digit; a mark much wider than a di
 split where its ink is thinnest (and read whole too: the network picks the surer reading).
 Each digit is then normalised as a single digit is.
 """
+import collections
+
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -31,14 +33,28 @@ SINGLE_WIDTH = 0.8   # ... if also this * H wide
 CUT_CANDIDATES = 9   # ways of cutting one mark into digits offered to the network
 MAYBE_TWO = 0.6      # a mark this * H wide may be two digits: the network chooses, and the
 DOUBT = 0.05         # reading the shape speaks against must be this much surer to win
+PIECE = 0.3          # marks under this share of the tallest are pieces, not whole digits
+SHORT = 0.7          # a mark under this * H is part of a digit (a 4's or 7's second stroke)
+STACKED = 0.3        # marks sharing at most this share of their heights stand above each other
+NEAR = 0.1           # ... and join when at most this * H apart sideways
+HAIRLINE = 0.04      # a short piece this * H from a digit is a broken stroke
+NOT_A_ONE = 0.35     # groups at least this * H wide show a digit's width (1s are narrower)
+CUT_REACH = 0.3      # a cut is looked for within this share of a digit's width of its place
+CUT_APART = 0.1      # candidate cuts at least this share of a digit's width apart ...
+CUTS_PER_PLACE = 3   # ... and this many per place at most
+
+# One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
+# x1, y1) in the picture's pixels, and the penalty its shape earns (see DOUBT).
+Candidate = collections.namedtuple('Candidate', 'inputs boxes penalty')
+# One way to cut a group: column ranges [(x0, x1), ...] in its box, and its penalty.
+Cut = collections.namedtuple('Cut', 'ranges penalty')
 
 
 def find_options(rgb):
     """rgb [H, W, 3] in [0, 1] -> the digits, left to right, as a list with one entry per
-    mark: its readings, each (inputs [k, 784] float32, boxes [(x0, y0, x1, y1)] in the
-    picture's pixels). A mark that may be touching digits has two readings, split first and
-    whole second; recognise.read lets the network choose. Raises PictureError when no number
-    can be read."""
+    group of marks: its Candidates, the likeliest first. A group that may be touching digits
+    has several (cut ways and whole); recognise.read lets the network choose. Raises
+    PictureError when no number can be read."""
     work = picture.shrink(rgb, WORK_SIDE)
     scale = rgb.shape[1] / float(work.shape[1])
     ink, mask, _ = picture.find_ink(work)
@@ -68,11 +84,12 @@ def find_options(rgb):
         x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), x1 + 1, y1 + 1
         crop = (slice(y0, y1), slice(x0, x1))
         own = np.isin(labels[crop], [m + 1 for m in members])
-        ways = _split(own, _digit_width(groups, members, boxes, height), height)
-        readings = [_inputs(own, ranges, labels[crop], lines[crop], ink[crop], scale, x0, y0)
-                    for ranges, _ in ways]
-        options.append([reading + (penalty,) for reading, (_, penalty) in zip(readings, ways)
-                        if reading is not None])
+        candidates = []
+        for cut in _split(own, _digit_width(groups, members, boxes, height), height):
+            pieces = _inputs(own, cut.ranges, labels[crop], lines[crop], ink[crop], scale, x0, y0)
+            if pieces is not None:
+                candidates.append(Candidate(pieces[0], pieces[1], cut.penalty))
+        options.append(candidates)
     if not options:
         raise PictureError('holds no digit (only specks)')
     return options
@@ -83,9 +100,8 @@ def find(rgb):
     picture's pixels), left to right, without the network: each mark's likeliest reading
     (cut where it is much wider than a digit). Raises PictureError when no number can be
     read."""
-    chosen = [group[0] for group in find_options(rgb)]
-    return (np.concatenate([inputs for inputs, _, _ in chosen]),
-            [box for _, boxes, _ in chosen for box in boxes])
+    chosen = [candidates[0] for candidates in find_options(rgb)]
+    return (np.concatenate([c.inputs for c in chosen]), [box for c in chosen for box in c.boxes])
 
 
 def _inputs(own, ranges, labels, lines, ink, scale, left, top):
@@ -111,12 +127,12 @@ def _inputs(own, ranges, labels, lines, ink, scale, left, top):
 
 
 def _typical_height(boxes):
-    """The digits' height: the upper quartile of the heights of the marks at least 0.3 of the
-    tallest (pieces of digits are shorter, never taller)."""
+    """The digits' height: the upper quartile of the heights of the marks at least PIECE of
+    the tallest (pieces of digits are shorter, never taller)."""
     heights = [y1 - y0 for _, y0, _, y1 in boxes]
     if not heights:
         raise PictureError('holds no digit (the picture is blank)')
-    return float(np.percentile([h for h in heights if h >= 0.3 * max(heights)], 75))
+    return float(np.percentile([h for h in heights if h >= PIECE * max(heights)], 75))
 
 
 def _box(members, boxes):
@@ -139,12 +155,12 @@ def _group(keep, boxes, height):
             overlap = min(x1, gx1) - max(x0, gx0)
             narrower = min(x1 - x0, gx1 - gx0)
             joins = overlap >= SAME_DIGIT * narrower
-            short = height and y1 - y0 < 0.7 * height
+            short = height and y1 - y0 < SHORT * height
             if height and not joins and max(x1, gx1) - min(x0, gx0) <= DIGIT_WIDTH * height:
                 gy0, gy1 = g['box'][1], g['box'][3]
-                stacked = min(y1, gy1) - max(y0, gy0) <= 0.3 * min(y1 - y0, gy1 - gy0)
-                joins = overlap > -0.1 * height and (stacked or short)
-            if height and not joins and short and overlap > -0.04 * height:
+                stacked = min(y1, gy1) - max(y0, gy0) <= STACKED * min(y1 - y0, gy1 - gy0)
+                joins = overlap > -NEAR * height and (stacked or short)
+            if height and not joins and short and overlap > -HAIRLINE * height:
                 joins = True  # a broken stroke: the gap is a hairline
             if joins and overlap > best_overlap - 1e-9:
                 best, best_overlap = g, overlap
@@ -161,12 +177,12 @@ def _digit_width(groups, members, boxes, height):
     """A digit's width, as the other digits here show it: the median width of the other
     groups that are not 1s; TYPICAL_WIDTH * height when there are none."""
     widths = [x1 - x0 for x0, _, x1, _ in (_box(g, boxes) for g in groups if g is not members)]
-    wide = [w for w in widths if w >= 0.35 * height]
+    wide = [w for w in widths if w >= NOT_A_ONE * height]
     return np.median(wide) if wide else TYPICAL_WIDTH * height
 
 
 def _split(own, digit_width, height):
-    """Ways to cut one group into digits, the likeliest first, each (column ranges, penalty):
+    """Ways to cut one group into digits, the likeliest first, as Cuts:
     the group whole; or where it is much wider than a digit (touching digits), cuts at the
     columns with the least ink (a few candidates per cut, CUT_CANDIDATES at most), then the
     group whole with the penalty DOUBT. A group a little narrower may still be two digits:
@@ -178,25 +194,26 @@ def _split(own, digit_width, height):
     tallest = min(rows[-1] + 1 - rows[0], height)  # touching digits on other baselines: taller
     digit_width = min(digit_width, DIGIT_WIDTH * tallest)
     wide = (x1 - x0) >= max(TOO_WIDE * digit_width, SINGLE_WIDTH * tallest)
+    whole = Cut([(x0, x1)], 0.0)
     if not wide and (x1 - x0) < MAYBE_TWO * tallest:
-        return [([(x0, x1)], 0.0)]
+        return [whole]
     n = max(2, int(round((x1 - x0) / digit_width)))
     per_cut = []
     for k in range(1, n):
         nominal = x0 + (x1 - x0) * k / float(n)
-        reach = 0.3 * (x1 - x0) / n
+        reach = CUT_REACH * (x1 - x0) / n
         lo, hi = int(nominal - reach), int(nominal + reach) + 1
         window = columns[lo:hi].astype(float) + 1e-3 * np.abs(np.arange(lo, hi) - nominal)
         picked = []
         for c in np.argsort(window, kind='stable'):  # least ink first, apart from each other
-            if all(abs(c - p) > 0.1 * digit_width for p in picked):
+            if all(abs(c - p) > CUT_APART * digit_width for p in picked):
                 picked.append(int(c))
-            if len(picked) == 3:
+            if len(picked) == CUTS_PER_PLACE:
                 break
         per_cut.append([lo + c for c in picked])
     ways = [[]]
     for candidates in per_cut:
         ways = [w + [c] for w in ways for c in candidates][:CUT_CANDIDATES]
     ways.sort(key=lambda w: sum(columns[c] for c in w))
-    cut = [(list(zip([x0] + w, w + [x1])), 0.0 if wide else DOUBT) for w in ways]
-    return cut + [([(x0, x1)], DOUBT)] if wide else [([(x0, x1)], 0.0)] + cut
+    cuts = [Cut(list(zip([x0] + w, w + [x1])), 0.0 if wide else DOUBT) for w in ways]
+    return cuts + [whole._replace(penalty=DOUBT)] if wide else [whole] + cuts

@@ -26,6 +26,8 @@ UNSURE_BELOW = 0.8
 ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
 
 Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes')
+# A finder's candidate (digits.Candidate) and the network's answer for it, [k, 10].
+Scored = collections.namedtuple('Scored', 'candidate probabilities')
 
 
 def read(source, model, number=False, method=picture.DEFAULT, timings=None):
@@ -41,20 +43,16 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
         decoded = time.perf_counter()
         options = digit_finder.find_options(rgb)
-        every = [option for group in options for option in group]
+        every = [candidate for candidates in options for candidate in candidates]
         found = time.perf_counter()
-        # One session run for every reading of every mark, then split back per reading.
-        answers = iter(np.split(model.predict(np.concatenate([o[0] for o in every])),
-                                np.cumsum([len(o[0]) for o in every])[:-1]))
-        chosen = []
-        for group in options:  # the reading whose least sure digit (less penalty) is surest
-            readings = [(next(answers), boxes, penalty) for _, boxes, penalty in group]
-            best = max(range(len(group)),
-                       key=lambda k: readings[k][0].max(axis=1).min() - readings[k][2])
-            chosen.append((group[best][0],) + readings[best][:2])
-        inputs = np.concatenate([inputs for inputs, _, _ in chosen])
-        probabilities = np.concatenate([p for _, p, _ in chosen])
-        boxes = [box for _, _, group_boxes in chosen for box in group_boxes]
+        # One session run for every candidate of every group, then split back per candidate.
+        answers = iter(np.split(model.predict(np.concatenate([c.inputs for c in every])),
+                                np.cumsum([len(c.inputs) for c in every])[:-1]))
+        chosen = [_choose([Scored(c, next(answers)) for c in candidates])
+                  for candidates in options]
+        inputs = np.concatenate([s.candidate.inputs for s in chosen])
+        probabilities = np.concatenate([s.probabilities for s in chosen])
+        boxes = [box for s in chosen for box in s.candidate.boxes]
     else:
         rgb = picture.load(source)
         decoded = time.perf_counter()
@@ -68,6 +66,11 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
                           ('network', done - found)):
             timings[key] = timings.get(key, 0.0) + secs
     return Reading([int(d) for d in probabilities.argmax(axis=1)], probabilities, inputs, boxes)
+
+
+def _choose(scored):
+    """The candidate whose least sure digit, less the candidate's penalty, is surest."""
+    return max(scored, key=lambda s: s.probabilities.max(axis=1).min() - s.candidate.penalty)
 
 
 def number_text(reading):
