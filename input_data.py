@@ -12,24 +12,24 @@ never reseeded), and `seed` makes the order of batches reproducible.
 Missing files are fetched, in this order, from $MNIST_MIRROR (a folder or a
 URL), `source_url`, then the PyTorch mirror. A fetched file is checked
 against the SHA-256 of its decompressed contents before it is renamed into
-place, so `train_dir` never holds a half-written or wrong file.
+place, so `train_dir` never holds a half-written or wrong file. A site that
+cannot be reached (blocked, offline) costs one short connect time-out: the
+other files are not asked of it again.
 """
 import collections
 import gzip
 import hashlib
 import os
-import shutil
 import tempfile
-import urllib.parse
-import urllib.request
 import zlib
 
 import numpy as np
 
+from mnist_lib import download
+
 DEFAULT_SOURCE_URL = 'https://storage.googleapis.com/cvdf-datasets/mnist/'
 PYTORCH_MIRROR = 'https://ossci-datasets.s3.amazonaws.com/mnist/'
 MIRROR_ENV = 'MNIST_MIRROR'
-DOWNLOAD_TIMEOUT_SECS = 60
 
 TRAIN_IMAGES = 'train-images-idx3-ubyte.gz'
 TRAIN_LABELS = 'train-labels-idx1-ubyte.gz'
@@ -73,17 +73,6 @@ def _sources(source_url):
     return sources
 
 
-def _copy_from(source, filename, out):
-    """Copies `filename` from a folder or a URL into the open binary file `out`."""
-    if '://' not in source:
-        with open(os.path.join(source, filename), 'rb') as f:
-            shutil.copyfileobj(f, out)
-        return
-    url = urllib.parse.urljoin(source.rstrip('/') + '/', filename)
-    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECS) as response:
-        shutil.copyfileobj(response, out)
-
-
 def _check_sha256(path, filename):
     digest = hashlib.sha256()
     with gzip.open(path, 'rb') as f:
@@ -93,8 +82,12 @@ def _check_sha256(path, filename):
         raise ValueError('checksum mismatch (sha256 %s...)' % digest.hexdigest()[:12])
 
 
-def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL):
-    """Returns the path of `filename` in `work_directory`, fetching it first if it is missing."""
+def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL, unreachable=None):
+    """Returns the path of `filename` in `work_directory`, fetching it first if it is missing.
+
+    `unreachable`: a set of sources that failed to connect before; they are not tried again,
+    and a source that fails to connect now is added to it.
+    """
     filepath = os.path.join(work_directory, filename)
     if os.path.isfile(filepath):
         return filepath
@@ -102,18 +95,25 @@ def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL):
         os.makedirs(work_directory, exist_ok=True)
     except OSError as e:
         raise DataError('cannot create data folder %s: %s' % (work_directory, e.strerror))
-    failures = []
+    unreachable = set() if unreachable is None else unreachable
+    failures, certificates = [], False
     for source in _sources(source_url):
+        if source in unreachable:
+            failures.append('%s: skipped, unreachable before' % source)
+            continue
         fd, tmp = tempfile.mkstemp(prefix='.%s.' % filename, suffix='.part', dir=work_directory)
         try:
             with os.fdopen(fd, 'wb') as out:
-                _copy_from(source, filename, out)
+                download.copy(source, filename, out)
             if filename in SHA256:
                 _check_sha256(tmp, filename)
             os.chmod(tmp, 0o644)  # mkstemp makes it private; data files are shared
             os.replace(tmp, filepath)
-        except (OSError, ValueError, EOFError, zlib.error) as e:
-            failures.append('%s: %s' % (source, getattr(e, 'reason', None) or e))
+        except download.ERRORS + (ValueError, EOFError, zlib.error) as e:
+            failures.append('%s: %s' % (source, download.reason(e)))
+            certificates = certificates or download.bad_certificate(e)
+            if download.unreachable(source, e):
+                unreachable.add(source)
             continue
         finally:
             if os.path.exists(tmp):
@@ -121,9 +121,11 @@ def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL):
         print('Successfully downloaded %s from %s (%d bytes).'
               % (filename, source, os.path.getsize(filepath)))
         return filepath
-    raise DataError('could not fetch %s (%s). Put the four MNIST .gz files in %s, or set %s '
+    raise DataError('could not fetch %s (%s)%s. Put the four MNIST .gz files in %s, or set %s '
                     'to a folder or URL that has them.'
-                    % (filename, '; '.join(failures), os.path.abspath(work_directory), MIRROR_ENV))
+                    % (filename, '; '.join(failures),
+                       '; %s' % download.CERTIFICATES_HINT if certificates else '',
+                       os.path.abspath(work_directory), MIRROR_ENV))
 
 
 # ----------------------------------------------------------------- reading
@@ -257,9 +259,12 @@ def read_data_sets(train_dir, fake_data=False, one_hot=False, dtype=np.float32, 
             return DataSet([], [], fake_data=True, one_hot=one_hot, dtype=dtype, seed=seed)
         return Datasets(train=fake(), validation=fake(), test=fake())
 
+    unreachable = set()  # a site that fails once is not asked for the other files
+
     def load(images_file, labels_file):
-        images = extract_images(maybe_download(images_file, train_dir, source_url))
-        labels = extract_labels(maybe_download(labels_file, train_dir, source_url), one_hot)
+        images = extract_images(maybe_download(images_file, train_dir, source_url, unreachable))
+        labels = extract_labels(maybe_download(labels_file, train_dir, source_url, unreachable),
+                                one_hot)
         if images.shape[0] != labels.shape[0]:
             raise DataError('%s has %d images but %s has %d labels; delete both and run again.'
                             % (images_file, images.shape[0], labels_file, labels.shape[0]))

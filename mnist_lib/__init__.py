@@ -3,6 +3,7 @@
     paths       where data/, model/ and pic/ are, found from the project folder
     errors      how a user's mistake is said: one line
     files       writing files whole or not at all; is a folder writable
+    download    copying a file from a folder or URL, with a short connect time-out
     cli         the scripts' entry point: flags, one-line errors, session options
     quiet       keeps TensorFlow's start-up log lines off a plain run
     training    the plumbing around the notes' training loop: resume, stop, progress, queues

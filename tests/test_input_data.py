@@ -221,3 +221,112 @@ def test_label_out_of_range(small):
     write_idx(os.path.join(small, input_data.TEST_LABELS), [1, 2, 10] + [0] * 9)
     with pytest.raises(input_data.DataError, match='t10k-labels-idx1-ubyte.gz has label 10'):
         input_data.read_data_sets(small)
+
+
+def serve_folder(folder, ssl_context=None):
+    """An HTTP(S) server on loopback serving `folder`; returns (server, base URL, paths asked)."""
+    asked = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=folder, **kwargs)
+
+        def do_GET(self):
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    scheme = 'http'
+    if ssl_context:
+        server.socket = ssl_context.wrap_socket(server.socket, server_side=True)
+        scheme = 'https'
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, '%s://127.0.0.1:%d/' % (scheme, server.server_address[1]), asked
+
+
+def test_a_blocked_site_costs_one_connect_timeout_not_four(tmp_path, data_dir, monkeypatch):
+    """The first source is a site that never answers a connection (as a blocked one): the
+    connection gives up after CONNECT_TIMEOUT_SECS, and the other three files are not asked
+    of it again; the mirror behind it serves all four."""
+    import socket
+    from mnist_lib import download
+    real = socket.create_connection
+    tries = []
+
+    def connect(address, timeout=None, *args, **kwargs):
+        if address[1] == 9:  # the blocked site
+            tries.append(timeout)
+            raise TimeoutError('timed out')
+        return real(address, timeout, *args, **kwargs)
+    monkeypatch.setattr(socket, 'create_connection', connect)
+    monkeypatch.delenv('MNIST_MIRROR', raising=False)
+    server, mirror, asked = serve_folder(data_dir)
+    monkeypatch.setattr(input_data, 'PYTORCH_MIRROR', mirror)
+    try:
+        m = input_data.read_data_sets(str(tmp_path), source_url='http://127.0.0.1:9/')
+    finally:
+        server.shutdown()
+    assert tries == [download.CONNECT_TIMEOUT_SECS]
+    assert download.CONNECT_TIMEOUT_SECS < download.DOWNLOAD_TIMEOUT_SECS
+    assert sorted(asked) == sorted('/' + name for name in input_data.SHA256)
+    assert m.test.num_examples == 10000
+
+
+def test_a_refused_site_is_skipped_and_the_error_names_the_mirror_variable(tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.delenv('MNIST_MIRROR', raising=False)
+    monkeypatch.setattr(input_data, 'PYTORCH_MIRROR', 'http://127.0.0.1:9/')  # the same site
+    unreachable = set()
+    with pytest.raises(input_data.DataError, match='MNIST_MIRROR'):
+        input_data.maybe_download(input_data.TRAIN_IMAGES, str(tmp_path),
+                                  'http://127.0.0.1:9/', unreachable)
+    assert unreachable == {'http://127.0.0.1:9/'}
+    with pytest.raises(input_data.DataError) as e:
+        input_data.maybe_download(input_data.TRAIN_LABELS, str(tmp_path),
+                                  'http://127.0.0.1:9/', unreachable)
+    assert 'http://127.0.0.1:9/: skipped, unreachable before' in str(e.value)
+    assert '\n' not in str(e.value)
+
+
+def test_a_site_that_answers_404_is_asked_again(tmp_path, monkeypatch):
+    """Only a site that cannot be reached is skipped: one that lacks a file may have others."""
+    empty = tmp_path / 'empty'
+    empty.mkdir()
+    server, url, asked = serve_folder(str(empty))
+    monkeypatch.delenv('MNIST_MIRROR', raising=False)
+    monkeypatch.setattr(input_data, 'PYTORCH_MIRROR', url)
+    unreachable = set()
+    try:
+        for name in (input_data.TEST_LABELS, input_data.TEST_IMAGES):
+            with pytest.raises(input_data.DataError, match='File not found'):
+                input_data.maybe_download(name, str(tmp_path / 'data'), url, unreachable)
+    finally:
+        server.shutdown()
+    assert len(asked) == 2 and not unreachable
+
+
+def test_a_certificate_failure_says_how_to_fix_it(tmp_path, data_dir, monkeypatch):
+    """A real TLS server whose certificate is not trusted (self-signed, as a Python on macOS
+    without its certificates sees every site)."""
+    import ssl
+    import subprocess
+    key, cert = tmp_path / 'key.pem', tmp_path / 'cert.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+                    '-subj', '/CN=127.0.0.1', '-keyout', str(key), '-out', str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server, url, asked = serve_folder(data_dir, context)
+    monkeypatch.delenv('MNIST_MIRROR', raising=False)
+    monkeypatch.setattr(input_data, 'PYTORCH_MIRROR', url)
+    try:
+        with pytest.raises(input_data.DataError) as e:
+            input_data.read_data_sets(str(tmp_path / 'data'), source_url=url)
+    finally:
+        server.shutdown()
+    message = str(e.value)
+    assert 'CERTIFICATE_VERIFY_FAILED' in message
+    assert 'Install Certificates.command' in message and 'MNIST_MIRROR' in message
+    assert '\n' not in message and not asked
