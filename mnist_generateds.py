@@ -64,13 +64,22 @@ def _picture_bytes(path, method):
 
 
 def _label_lines(label_path):
-    """Yields (line number, file name, label) from a label file, checking each line."""
+    """Yields (line number, file name, label) from a label file, checking each line.
+
+    The file is UTF-8, with or without the byte-order mark that Windows Notepad writes.
+    """
     try:
-        with open(label_path) as f:
-            contents = f.readlines()
+        with open(label_path, 'rb') as f:
+            data = f.read()
     except OSError as e:
         raise DatasetError('cannot read label file %s (%s)' % (label_path, e.strerror))
-    for number, content in enumerate(contents, 1):
+    try:
+        text = data.decode('utf-8-sig')
+    except UnicodeDecodeError as e:
+        raise DatasetError('%s line %d is not UTF-8 text (byte 0x%02x); save the label file as '
+                           'UTF-8' % (label_path, data[:e.start].count(b'\n') + 1,
+                                      data[e.start]))
+    for number, content in enumerate(text.splitlines(), 1):
         value = content.split()
         if not value:
             continue
@@ -81,6 +90,16 @@ def _label_lines(label_path):
             raise DatasetError('%s line %d: label %r is not a digit 0-9'
                                % (label_path, number, value[1]))
         yield number, value[0], int(value[1])
+
+
+def _replace(source, target):
+    """os.replace, with a refusal (Windows: `target` open in another program) as a
+    DatasetError that names it."""
+    try:
+        os.replace(source, target)
+    except OSError as e:
+        raise DatasetError('cannot replace %s (%s); is it open in another program, a trainer '
+                           'reading it say?' % (target, e.strerror or e))
 
 
 def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
@@ -112,7 +131,7 @@ def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
         if not num_pic:
             raise DatasetError('%s lists no pictures' % label_path)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, tfRecordName)
+        _replace(tmp, tfRecordName)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -145,12 +164,12 @@ def export_jpg(mnist_data_dir, jpg_dir=JPG_DIR):
                 lines.append('%s %d\n' % (name, label))
                 if (index + 1) % PROGRESS_EVERY == 0:
                     print('exported %d pictures to %s' % (index + 1, image_dir), flush=True)
-            with open(os.path.join(tmp_dir, 'labels.txt'), 'w') as f:
+            with open(os.path.join(tmp_dir, 'labels.txt'), 'w', encoding='utf-8') as f:
                 f.writelines(lines)
             shutil.rmtree(image_dir, ignore_errors=True)
-            os.replace(os.path.join(tmp_dir, 'labels.txt'), label_file + '.tmp')
-            os.rename(tmp_dir, image_dir)
-            os.replace(label_file + '.tmp', label_file)
+            _replace(os.path.join(tmp_dir, 'labels.txt'), label_file + '.tmp')
+            _replace(tmp_dir, image_dir)
+            _replace(label_file + '.tmp', label_file)
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
         print('exported %d pictures: %s, %s' % (len(lines), image_dir, label_file))

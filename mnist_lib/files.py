@@ -2,6 +2,8 @@
 import os
 import tempfile
 
+from mnist_lib.errors import UsageError
+
 
 def check_writable(folder):
     """Creates `folder` if needed and writes a probe file in it; raises OSError saying why
@@ -12,14 +14,23 @@ def check_writable(folder):
 
 
 def save_png(im, path):
-    """Writes a PIL picture as PNG to a temporary name beside `path`, then renames it."""
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path),
-                               dir=os.path.dirname(path) or '.')
+    """Writes a PIL picture as PNG to a temporary name beside `path`, then renames it.
+
+    Raises UsageError, naming the file, when it cannot: a folder that takes no files, or
+    (Windows) a picture of that name open in another program, which refuses the rename.
+    """
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path),
+                                   dir=os.path.dirname(path) or '.')
         with os.fdopen(fd, 'wb') as f:
             im.save(f, 'PNG')
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as e:
+        raise UsageError('cannot write %s (%s)%s' % (
+            path, e.strerror or e, '; is it open in another program?'
+            if isinstance(e, PermissionError) else ''))
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.remove(tmp)
