@@ -9,19 +9,14 @@ Two methods:
   course the notes' pre_pic: resize the whole picture to 28x28, invert, and
          threshold at 50.
 """
-import io
-import os
-import warnings
-
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFilter
 
+from mnist_lib import decode
 from mnist_lib.errors import PictureError  # noqa: F401  (callers catch picture.PictureError)
 
 METHODS = ('mnist', 'course')
 DEFAULT = 'mnist'
-MAX_PIXELS = 50000000  # larger pictures are refused (decompression bombs)
-MIN_SIDE = 8           # smaller pictures cannot hold a digit
 WORK_SIDE = 384        # the longest side of the copy the digit is looked for in
 THRESHOLD = 50         # the notes' binarisation threshold (course method)
 BOX = 20               # MNIST digits fit a 20x20 box ...
@@ -31,63 +26,11 @@ MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
 
 
 def load(path, max_side=None):
-    """Returns the picture as an RGB float array [H, W, 3] in [0, 1]: first frame, EXIF
-    rotation applied, transparency laid on white paper. `path` is a file name or the file's
-    bytes. With `max_side`, a JPEG is decoded at the smallest scale that keeps about that
-    many pixels on its longest side (a 12-megapixel photo in a fraction of the time)."""
-    if isinstance(path, (bytes, bytearray)):
-        if not path:
-            raise PictureError('is an empty file', 'empty')
-        source = io.BytesIO(path)
-    else:
-        if os.path.isdir(path):
-            raise PictureError('is a folder, not a picture')
-        if not os.path.exists(path):
-            raise PictureError('no such file')
-        if os.path.getsize(path) == 0:
-            raise PictureError('is an empty file', 'empty')
-        source = path
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', Image.DecompressionBombWarning)  # we check the size
-        try:
-            with Image.open(source) as im:
-                width, height = im.size
-                if width * height > MAX_PIXELS:
-                    raise PictureError('is too large (%dx%d pixels; the limit is %d pixels)'
-                                       % (width, height, MAX_PIXELS), 'too large')
-                if min(width, height) < MIN_SIDE:
-                    raise PictureError('is too small (%dx%d pixels) to hold a digit'
-                                       % (width, height))
-                im.seek(0)  # animated pictures: the first frame
-                if max_side and im.format == 'JPEG' and max(width, height) > max_side:
-                    ratio = 0.9 * max_side / max(width, height)
-                    im.draft('RGB', (int(width * ratio) + 1, int(height * ratio) + 1))
-                im = ImageOps.exif_transpose(im)
-                return _to_rgb(im)
-        except Image.DecompressionBombError:
-            raise PictureError('is too large (more than %d pixels)' % MAX_PIXELS, 'too large')
-        except PictureError:
-            raise
-        except Exception as e:  # Pillow raises many kinds for bad files
-            if isinstance(e, OSError) and 'truncated' in str(e):
-                raise PictureError('is truncated or damaged', 'unreadable')
-            if type(e).__name__ == 'UnidentifiedImageError':
-                raise PictureError('is not a picture (Pillow cannot identify it)', 'unreadable')
-            raise PictureError('cannot be read (%s)' % (str(e).splitlines() or [repr(e)])[0],
-                               'unreadable')
-
-
-def _to_rgb(im):
-    if im.mode in ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F'):
-        grey = np.asarray(im, dtype=np.float32)
-        top = 1.0 if im.mode == 'F' and grey.max() <= 1.0 else (255.0 if grey.max() <= 255 else
-                                                                65535.0)
-        return np.repeat(np.clip(grey / top, 0, 1)[..., None], 3, axis=2)
-    if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or 'transparency' in im.info:
-        im = im.convert('RGBA')
-        paper = Image.new('RGBA', im.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(paper, im)
-    return np.asarray(im.convert('RGB'), dtype=np.float32) / 255.0
+    """Returns the picture as an RGB float array [H, W, 3] in [0, 1], its longest side at most
+    `max_side` (default WORK_SIDE: the digit is looked for in no larger a copy): first frame,
+    EXIF rotation applied, transparency laid on white paper. `path` is a file name or the
+    file's bytes. Bounded in time and memory whatever the file holds: see decode.py."""
+    return decode.load(path, max_side or WORK_SIDE)
 
 
 def pre_pic(picName, method=DEFAULT):
@@ -121,11 +64,12 @@ def _background(rgb, blocks=6):
     median is far from the whole picture's (mostly ink) takes the picture's instead."""
     h, w, _ = rgb.shape
     overall = np.median(rgb.reshape(-1, 3), axis=0)
-    ys = np.linspace(0, h, blocks + 1).astype(int)
-    xs = np.linspace(0, w, blocks + 1).astype(int)
-    grid = np.empty((blocks, blocks, 3), np.float32)
-    for i in range(blocks):
-        for j in range(blocks):
+    rows, cols = min(blocks, h), min(blocks, w)  # a thin strip: no empty block
+    ys = np.linspace(0, h, rows + 1).astype(int)
+    xs = np.linspace(0, w, cols + 1).astype(int)
+    grid = np.empty((rows, cols, 3), np.float32)
+    for i in range(rows):
+        for j in range(cols):
             block = rgb[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].reshape(-1, 3)
             grid[i, j] = np.median(block, axis=0)
             if np.abs(grid[i, j] - overall).max() > 0.25:
@@ -225,6 +169,8 @@ def normalise(ink, mask):
 
 
 def _mass_range(index, weights, trim=0.005):
+    if not len(index) or not weights.sum() > 0:
+        raise PictureError('holds no digit (the picture is blank)')
     order = np.argsort(index)
     cumulative = np.cumsum(weights[order]) / weights.sum()
     low = index[order][np.searchsorted(cumulative, trim)]
