@@ -9,9 +9,6 @@ if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet
     from mnist_lib import quiet
     quiet.hush()
 
-import os
-import time
-
 import tensorflow.compat.v1 as tf
 
 import input_data
@@ -20,7 +17,6 @@ import mnist_generateds
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
-from mnist_lib import precision
 from mnist_lib import training
 
 BATCH_SIZE = 200             # images per training step
@@ -41,79 +37,54 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
     With `tfrecord_dir` (lesson 6.2's fc4 variant) batches come from its
     mnist_train.tfrecords through queue runners instead of from `mnist`.
     """
-    tf.set_random_seed(seed)
-    if tfrecord_dir:
-        train_num_examples = mnist_generateds.count_records(
-            os.path.join(tfrecord_dir, mnist_generateds.TRAIN_NAME))
-        img_batch, label_batch = mnist_generateds.get_tfrecord(batch_size, True, tfrecord_dir)
-        # The batches flow from the queue into the step; the notes fetch them to Python and
-        # feed them back, which costs a fifth of the speed here (README, Speed).
-        x = tf.placeholder_with_default(img_batch, [None, mnist_forward.INPUT_NODE])
-        y_ = tf.placeholder_with_default(label_batch, [None, mnist_forward.OUTPUT_NODE])
-    else:
-        train_num_examples = mnist.train.num_examples
-        x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
-        y_ = tf.placeholder(tf.float32, [None, mnist_forward.OUTPUT_NODE])
-    y = mnist_forward.forward(x, REGULARIZER)
-    global_step = tf.Variable(0, trainable=False)
+    with tf.Graph().as_default():
+        tf.set_random_seed(seed)
+        if tfrecord_dir:  # lesson 6.2: batches from the records' queue
+            x, y_, train_num_examples = mnist_generateds.train_inputs(batch_size, tfrecord_dir)
+        else:
+            train_num_examples = mnist.train.num_examples
+            x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
+            y_ = tf.placeholder(tf.float32, [None, mnist_forward.OUTPUT_NODE])
+        y = mnist_forward.forward(x, REGULARIZER)
+        global_step = tf.Variable(0, trainable=False)
 
-    ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
-    cem = tf.reduce_mean(ce)
-    loss = cem + tf.add_n(tf.get_collection('losses'))
+        ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
+        cem = tf.reduce_mean(ce)
+        loss = cem + tf.add_n(tf.get_collection('losses'))
 
-    learning_rate = tf.train.exponential_decay(
-        LEARNING_RATE_BASE,
-        global_step,
-        train_num_examples / batch_size,  # decay once per epoch
-        LEARNING_RATE_DECAY,
-        staircase=True)
-    train_step = tf.train.GradientDescentOptimizer(learning_rate).minimize(
-        loss, global_step=global_step)
+        learning_rate = tf.train.exponential_decay(
+            LEARNING_RATE_BASE,
+            global_step,
+            train_num_examples / batch_size,  # decay once per epoch
+            LEARNING_RATE_DECAY,
+            staircase=True)
+        train_step = tf.train.GradientDescentOptimizer(learning_rate).minimize(
+            loss, global_step=global_step)
 
-    ema = tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
-    ema_op = ema.apply(tf.trainable_variables())
-    with tf.control_dependencies([train_step, ema_op]):
-        train_op = tf.no_op(name='train')
+        ema = tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
+        ema_op = ema.apply(tf.trainable_variables())
+        with tf.control_dependencies([train_step, ema_op]):
+            train_op = tf.no_op(name='train')
 
-    # Validation accuracy of the moving-average weights, as the book chapter watches it.
-    ema_accuracy = evaluation.accuracy_op(evaluation.ema_forward(ema, mnist_forward.forward,
-                                                                 x, None), y_)
-    saver = tf.train.Saver(save_relative_paths=True)
-    save_path = os.path.join(model_dir, MODEL_NAME)
+        # Validation accuracy of the moving-average weights, as the book chapter watches it
+        # (fc4 trains on all 60000 records: nothing is held out).
+        ema_y = evaluation.ema_forward(ema, mnist_forward.forward, x, None)
+        validate = None if tfrecord_dir else evaluation.Validation(ema_y, x, y_, mnist.validation)
+        saver = tf.train.Saver(save_relative_paths=True)
 
-    with tf.Session(config=precision.session_config(mixed_precision)) as sess:
-        step = training.restore_or_init(sess, saver, model_dir, global_step)
-        path = None
-        sess.graph.finalize()  # the loop below adds no ops: memory stays flat
-        progress = training.Progress(model_dir, batch_size, sess.graph)
-
-        def validate():
-            if tfrecord_dir:  # fc4 trains on all 60000 records: nothing is held out
-                return None
-            return evaluation.evaluate(sess, ema_accuracy, x, y_,
-                                       mnist.validation.images, mnist.validation.labels)
-
-        with training.StopSignal() as stop, training.QueueRunners(sess) as queues:
-            while step < steps and not stop.requested:
-                start = time.perf_counter()
-                if tfrecord_dir:
-                    feed = None
-                else:
+        with training.Trainer(saver, global_step, model_dir, MODEL_NAME, steps, batch_size,
+                              save_every, mixed_precision, validate) as trainer:
+            while trainer.running():
+                feed = None
+                if not tfrecord_dir:
                     xs, ys = mnist.train.next_batch(batch_size)
                     feed = {x: xs, y_: ys}
-                fed = time.perf_counter()
-                _, loss_value, step = queues.run([train_op, loss, global_step], feed)
-                progress.step(fed - start, time.perf_counter() - fed)
+                _, loss_value, step = trainer.run([train_op, loss, global_step], feed)
                 if step % print_every == 0 or step == steps:
                     print("After %d training step(s), loss on training batch is %g."
                           % (step, loss_value))
-                    progress.scalars(step, loss=loss_value,
-                                     learning_rate=sess.run(learning_rate))
-                if step % save_every == 0 or step == steps or stop.requested:
-                    path = training.save_and_validate(sess, saver, save_path, global_step,
-                                                      validate, progress)
-        progress.close()
-        training.say_how_it_ended(stop, step, steps, path, model_dir)
+                    trainer.scalars(step, loss=loss_value, learning_rate=learning_rate)
+                trainer.save_if_due(step)
 
 
 def main(argv):

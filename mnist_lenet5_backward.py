@@ -12,7 +12,6 @@ if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet
     quiet.hush()
 
 import os
-import time
 
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -23,7 +22,6 @@ import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
-from mnist_lib import precision
 from mnist_lib import training
 
 BATCH_SIZE = 100             # images per training step
@@ -50,66 +48,49 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
              learning_rate_base=LEARNING_RATE_BASE, learning_rate_decay=LEARNING_RATE_DECAY,
              regularizer=REGULARIZER, mixed_precision=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes."""
-    tf.set_random_seed(seed)
-    x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
-                                    mnist_lenet5_forward.IMAGE_SIZE,
-                                    mnist_lenet5_forward.NUM_CHANNELS])
-    y_ = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.OUTPUT_NODE])
-    y = mnist_lenet5_forward.forward(x, True, regularizer or None, fc_size)
-    global_step = tf.Variable(0, trainable=False)
+    with tf.Graph().as_default():
+        tf.set_random_seed(seed)
+        x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
+                                        mnist_lenet5_forward.IMAGE_SIZE,
+                                        mnist_lenet5_forward.NUM_CHANNELS])
+        y_ = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.OUTPUT_NODE])
+        y = mnist_lenet5_forward.forward(x, True, regularizer or None, fc_size)
+        global_step = tf.Variable(0, trainable=False)
 
-    ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
-    cem = tf.reduce_mean(ce)
-    loss = (cem + tf.add_n(tf.get_collection('losses'))) if regularizer else cem
+        ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
+        cem = tf.reduce_mean(ce)
+        loss = (cem + tf.add_n(tf.get_collection('losses'))) if regularizer else cem
 
-    learning_rate = tf.train.exponential_decay(
-        learning_rate_base,
-        global_step,
-        mnist.train.num_examples / batch_size,  # decay once per epoch
-        learning_rate_decay,
-        staircase=True)
-    train_step = OPTIMIZERS[optimizer](learning_rate).minimize(loss, global_step=global_step)
+        learning_rate = tf.train.exponential_decay(
+            learning_rate_base,
+            global_step,
+            mnist.train.num_examples / batch_size,  # decay once per epoch
+            learning_rate_decay,
+            staircase=True)
+        train_step = OPTIMIZERS[optimizer](learning_rate).minimize(loss, global_step=global_step)
 
-    ema = tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
-    ema_op = ema.apply(tf.trainable_variables())
-    with tf.control_dependencies([train_step, ema_op]):
-        train_op = tf.no_op(name='train')
+        ema = tf.train.ExponentialMovingAverage(MOVING_AVERAGE_DECAY, global_step)
+        ema_op = ema.apply(tf.trainable_variables())
+        with tf.control_dependencies([train_step, ema_op]):
+            train_op = tf.no_op(name='train')
 
-    # Validation accuracy of the moving-average weights, without dropout.
-    ema_accuracy = evaluation.accuracy_op(evaluation.ema_forward(
-        ema, mnist_lenet5_forward.forward, x, False, None, fc_size), y_)
-    saver = tf.train.Saver(save_relative_paths=True)
-    save_path = os.path.join(model_dir, MODEL_NAME)
+        # Validation accuracy of the moving-average weights, without dropout.
+        ema_y = evaluation.ema_forward(ema, mnist_lenet5_forward.forward, x, False, None, fc_size)
+        validate = evaluation.Validation(ema_y, x, y_, mnist.validation, reshape)
+        saver = tf.train.Saver(save_relative_paths=True)
 
-    with tf.Session(config=precision.session_config(mixed_precision)) as sess:
-        step = training.restore_or_init(sess, saver, model_dir, global_step)
-        path = None
-        sess.graph.finalize()  # the loop below adds no ops: memory stays flat
-        progress = training.Progress(model_dir, batch_size, sess.graph)
-
-        def validate():
-            return evaluation.evaluate(sess, ema_accuracy, x, y_, mnist.validation.images,
-                                       mnist.validation.labels, reshape)
-
-        with training.StopSignal() as stop:
-            while step < steps and not stop.requested:
-                start = time.perf_counter()
+        with training.Trainer(saver, global_step, model_dir, MODEL_NAME, steps, batch_size,
+                              save_every, mixed_precision, validate) as trainer:
+            while trainer.running():
                 xs, ys = mnist.train.next_batch(batch_size)
                 reshaped_xs = reshape(xs)
-                fed = time.perf_counter()
-                _, loss_value, step = sess.run([train_op, loss, global_step],
-                                               feed_dict={x: reshaped_xs, y_: ys})
-                progress.step(fed - start, time.perf_counter() - fed)
+                _, loss_value, step = trainer.run([train_op, loss, global_step],
+                                                  feed_dict={x: reshaped_xs, y_: ys})
                 if step % print_every == 0 or step == steps:
                     print("After %d training step(s), loss on training batch is %g."
                           % (step, loss_value))
-                    progress.scalars(step, loss=loss_value,
-                                     learning_rate=sess.run(learning_rate))
-                if step % save_every == 0 or step == steps or stop.requested:
-                    path = training.save_and_validate(sess, saver, save_path, global_step,
-                                                      validate, progress)
-        progress.close()
-        training.say_how_it_ended(stop, step, steps, path, model_dir)
+                    trainer.scalars(step, loss=loss_value, learning_rate=learning_rate)
+                trainer.save_if_due(step)
 
 
 def define_flags():

@@ -17,6 +17,7 @@ import mnist_lenet5_backward
 import mnist_lenet5_forward
 from mnist_lib import cli
 from mnist_lib import evaluation
+from mnist_lib import precision
 from mnist_lib import report
 from mnist_lib import watcher
 
@@ -41,15 +42,20 @@ def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
         accuracy = evaluation.accuracy_op(y, y_)
         probabilities = tf.nn.softmax(y)
         g.finalize()  # the graph is built once; polling adds nothing to it
-        with tf.Session(config=cli.session_config()) as sess:
-            return watcher.watch(
-                saver, sess, model_dir,
-                lambda: evaluation.evaluate(sess, accuracy, x, y_, mnist.test.images,
-                                            mnist.test.labels, mnist_lenet5_backward.reshape),
-                once, interval_secs, steps, report_dir and (lambda: report.write(
-                    mnist.test.images, mnist.test.labels.argmax(axis=1),
-                    evaluation.predict(sess, probabilities, x, mnist.test.images,
-                                       mnist_lenet5_backward.reshape), report_dir)))
+        with tf.Session(config=precision.session_config()) as sess:
+
+            def evaluate():
+                return evaluation.evaluate(sess, accuracy, x, y_, mnist.test.images,
+                                           mnist.test.labels, mnist_lenet5_backward.reshape)
+
+            def write_report():
+                predicted = evaluation.predict(sess, probabilities, x, mnist.test.images,
+                                               mnist_lenet5_backward.reshape)
+                return report.write(mnist.test.images, mnist.test.labels.argmax(axis=1),
+                                    predicted, report_dir)
+
+            return watcher.watch(saver, sess, model_dir, evaluate, once, interval_secs, steps,
+                                 write_report if report_dir else None)
 
 
 def main(argv):

@@ -19,6 +19,7 @@ import mnist_forward
 import mnist_generateds
 from mnist_lib import cli
 from mnist_lib import evaluation
+from mnist_lib import precision
 from mnist_lib import report
 from mnist_lib import training
 from mnist_lib import watcher
@@ -50,18 +51,22 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
         accuracy = evaluation.accuracy_op(y, y_)
         probabilities = tf.nn.softmax(y)
         g.finalize()  # the graph is built once; polling adds nothing to it
-        with tf.Session(config=cli.session_config()) as sess:
+        with tf.Session(config=precision.session_config()) as sess:
             if tfrecord_dir:
                 with training.QueueRunners(sess) as queues:
                     images, labels = queues.run([img_batch, label_batch])
             else:
                 images, labels = mnist.test.images, mnist.test.labels
-            return watcher.watch(
-                saver, sess, model_dir,
-                lambda: evaluation.evaluate(sess, accuracy, x, y_, images, labels),
-                once, interval_secs, steps, report_dir and (lambda: report.write(
-                    images, labels.argmax(axis=1),
-                    evaluation.predict(sess, probabilities, x, images), report_dir)))
+
+            def evaluate():
+                return evaluation.evaluate(sess, accuracy, x, y_, images, labels)
+
+            def write_report():
+                predicted = evaluation.predict(sess, probabilities, x, images)
+                return report.write(images, labels.argmax(axis=1), predicted, report_dir)
+
+            return watcher.watch(saver, sess, model_dir, evaluate, once, interval_secs, steps,
+                                 write_report if report_dir else None)
 
 
 def main(argv):

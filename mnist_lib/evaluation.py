@@ -47,3 +47,16 @@ def predict(sess, probabilities, x, images, reshape=None):
         xs = images[start:start + EVAL_BATCH]
         out.append(sess.run(probabilities, feed_dict={x: reshape(xs) if reshape else xs}))
     return np.concatenate(out)
+
+
+class Validation(object):
+    """validate(sess) -> the accuracy of the logits `y` on a data set (its .images and
+    .labels), e.g. the EMA weights' on MNIST's validation images: what the trainers print."""
+
+    def __init__(self, y, x, y_, data, reshape=None):
+        self.accuracy, self.x, self.y_ = accuracy_op(y, y_), x, y_
+        self.data, self.reshape = data, reshape
+
+    def __call__(self, sess):
+        return evaluate(sess, self.accuracy, self.x, self.y_, self.data.images, self.data.labels,
+                        self.reshape)

@@ -11,7 +11,7 @@ import tensorflow.compat.v1 as tf
 
 import mnist_forward
 import mnist_lenet5_forward
-from mnist_lib import cli
+from mnist_lib import precision
 from mnist_lib.errors import UsageError, first_line
 
 # forward(x [N, 784], fc_size) -> logits [N, 10], no dropout; the EMA decay it was trained
@@ -55,7 +55,7 @@ class Model(object):
                                    .variables_to_restore())
         if finalize:  # (the export adds its saver to the graph)
             self.graph.finalize()
-        self.sess = tf.Session(graph=self.graph, config=cli.session_config())
+        self.sess = tf.Session(graph=self.graph, config=precision.session_config())
         # A callable skips sess.run's per-call analysis of fetches and feeds: a picture then
         # costs a fraction of a millisecond.
         self._run = self.sess.make_callable(self.probabilities, feed_list=[self.x])

@@ -8,7 +8,6 @@ with and without it are interchangeable.
 import tensorflow.compat.v1 as tf
 from tensorflow.core.protobuf import rewriter_config_pb2
 
-from mnist_lib import cli
 
 BF16_FLAGS = ('avx512_bf16', 'amx_bf16')  # /proc/cpuinfo names of the bfloat16 instructions
 
@@ -39,9 +38,10 @@ def configure(config, mixed):
             'in float32.')
 
 
-def session_config(mixed):
-    """The trainers' session options: cli's, with the rewrite when `mixed` (saying which)."""
-    config = cli.session_config()
+def session_config(mixed=False):
+    """Every session's options: TensorFlow's defaults, measured fastest here (benchmarks/).
+    With `mixed` (the trainers' --mixed_precision), the rewrite too, saying which."""
+    config = tf.ConfigProto()
     said = configure(config, mixed)
     if said:
         print(said)

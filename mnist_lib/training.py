@@ -1,14 +1,109 @@
-"""The plumbing around the notes' training loop: restore or start, stop on a signal and
-save, time the steps, save and validate, run the queue runners, say how it ended."""
+"""The plumbing around the notes' training loop, written once for both trainers: restore or
+start, stop on a signal and save, time the steps, save and validate, run the queue runners,
+say how it ended. backward() keeps the notes' loop and hands the rest to a Trainer:
+
+    with training.Trainer(saver, global_step, model_dir, MODEL_NAME, steps, batch_size,
+                          save_every, mixed_precision, validate) as trainer:
+        while trainer.running():
+            xs, ys = mnist.train.next_batch(batch_size)
+            _, loss_value, step = trainer.run([train_op, loss, global_step], {x: xs, y_: ys})
+            if step % print_every == 0 or step == steps:
+                print("After %d training step(s), loss on training batch is %g." % ...)
+            trainer.save_if_due(step)
+"""
 import os
 import signal
 import time
 
 import tensorflow.compat.v1 as tf
 
+from mnist_lib import precision
 from mnist_lib.errors import UsageError, first_line
 
-SAVE_EVERY = 1000  # the notes save every 1000 steps
+SAVE_EVERY = 1000   # the notes save every 1000 steps
+SAVE_TRIES = 5      # a save refused by the file system (Windows: the watcher or TensorBoard
+SAVE_RETRY_SECS = 1  # holds the file, "Failed to rename ... Access is denied") is tried again
+
+
+class Trainer(object):
+    """A session for the graph being built, restored from `model_dir` or started afresh,
+    with everything around the loop: stop signals, timing, saving and validating.
+
+    `validate(sess)` returns the validation accuracy of the EMA weights, or None (no
+    validation line). The loop ends when global_step reaches `steps` or on Ctrl-C/SIGTERM.
+    """
+
+    def __init__(self, saver, global_step, model_dir, model_name, steps, batch_size,
+                 save_every=SAVE_EVERY, mixed_precision=False, validate=None):
+        self.saver, self.global_step, self.model_dir = saver, global_step, model_dir
+        self.save_path = os.path.join(model_dir, model_name)
+        self.steps, self.save_every, self.validate = steps, save_every, validate
+        self.config = precision.session_config(mixed_precision)
+        self.batch_size = batch_size
+        self.step, self.saved = 0, None
+
+    def __enter__(self):
+        self.sess = tf.Session(config=self.config)
+        self.step = restore_or_init(self.sess, self.saver, self.model_dir, self.global_step)
+        self.sess.graph.finalize()  # the loop adds no ops: memory stays flat
+        self.progress = Progress(self.model_dir, self.batch_size, self.sess.graph)
+        self.stop = StopSignal().__enter__()
+        self.queues = QueueRunners(self.sess).__enter__()
+        self._last = time.perf_counter()
+        return self
+
+    def running(self):
+        return self.step < self.steps and not self.stop.requested
+
+    def run(self, fetches, feed_dict=None):
+        """One training step's sess.run; the time since the last one counts as feeding."""
+        started = time.perf_counter()
+        result = self.queues.run(fetches, feed_dict)
+        self._last, fed = time.perf_counter(), started - self._last
+        self.progress.step(fed, self._last - started)
+        return result
+
+    def scalars(self, step, **values):
+        """Writes TensorBoard scalars; tensors among the values are evaluated first."""
+        tensors = {k: v for k, v in values.items() if isinstance(v, tf.Tensor)}
+        values.update(zip(tensors, self.sess.run(list(tensors.values()))))
+        self.progress.scalars(step, **values)
+
+    def save_if_due(self, step):
+        """Saves (and validates) every `save_every` steps, at the last step and when asked to
+        stop."""
+        self.step = step
+        if step % self.save_every == 0 or step == self.steps or self.stop.requested:
+            self.progress.report_speed(step)
+            self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
+            accuracy = self.validate(self.sess) if self.validate else None
+            if accuracy is not None:
+                print('After %d training step(s), validation accuracy using average model is %g'
+                      % (step, accuracy))
+                self.progress.scalars(step, validation_accuracy=accuracy)
+            self.progress.writer.flush()
+            self.progress.restart()
+            self._last = time.perf_counter()
+
+    def __exit__(self, *exc):
+        self.queues.__exit__(*exc)
+        self.stop.__exit__(*exc)
+        self.progress.close()
+        self.sess.close()
+        if exc[0] is None:
+            say_how_it_ended(self.stop, self.step, self.steps, self.saved, self.model_dir)
+
+
+def save(sess, saver, save_path, global_step, tries=SAVE_TRIES):
+    """The notes' saver.save, tried again a few times when the file system refuses it."""
+    for attempt in range(tries):
+        try:
+            return saver.save(sess, save_path, global_step=global_step)
+        except (tf.errors.OpError, OSError) as e:
+            if attempt == tries - 1:
+                raise UsageError('cannot save the checkpoint %s (%s); is another program '
+                                 'holding the file?' % (save_path, first_line(e)))
+            time.sleep(SAVE_RETRY_SECS)
 
 
 def restore_or_init(sess, saver, model_dir, global_step):
@@ -98,23 +193,6 @@ class Progress(object):
 
     def close(self):
         self.writer.close()
-
-
-def save_and_validate(sess, saver, save_path, global_step, validate, progress):
-    """Reports the speed since the last save, then the notes' saver.save, then the validation
-    accuracy of the EMA weights (as in 002, when `validate` gives one). The timer restarts
-    after all that, so the images/s figure is training alone."""
-    step = int(sess.run(global_step))
-    progress.report_speed(step)
-    path = saver.save(sess, save_path, global_step=global_step)
-    accuracy = validate()
-    if accuracy is not None:
-        print('After %d training step(s), validation accuracy using average model is %g'
-              % (step, accuracy))
-        progress.scalars(step, validation_accuracy=accuracy)
-    progress.writer.flush()
-    progress.restart()
-    return path
 
 
 class QueueRunners(object):
