@@ -1,4 +1,4 @@
-"""Training benchmarks behind the README's figures. Each runs the real scripts.
+"""Training benchmarks behind the figures in benchmarks/RESULTS.md. Each runs the real scripts.
 
     python benchmarks/bench.py speed mlp          # images/s, TF vs the PyTorch yardstick
     python benchmarks/bench.py accuracy mlp       # test accuracy against steps and wall time
