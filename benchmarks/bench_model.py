@@ -1,4 +1,5 @@
-"""Benchmarks of the trained models, behind the figures in benchmarks/RESULTS.md. Each runs the real scripts.
+"""Benchmarks of the trained models, behind the figures in benchmarks/RESULTS.md. Each runs
+the real scripts.
 
     python benchmarks/bench_model.py report    # per-digit table, top confusions; LeNet-5 pictures
     python benchmarks/bench_model.py export    # sizes, time per picture, quantised accuracy
