@@ -1,4 +1,4 @@
-"""`mnist_app.py --serve`: the drawing page and its HTTP API, on Python's own http.server.
+"""`mnist_app.py --serve`: the drawing page and its HTTP API (connections.Loop runs the sockets).
 
     GET  /                                   the page (web/index.html), and /web/<its files>
     GET  /models                             {"models": [{"name", "trained", "hint"}, ...]}
@@ -6,19 +6,26 @@
 
 Every answer is JSON or one of the page's own files; an error is {"error": "<one line>"}
 with its status. Each model is loaded once; a request costs one decoding, one
-preprocessing and one session run (recognise.read, as the app's other modes).
+preprocessing and one session run (recognise.read, as the app's other modes). On a loopback
+address only requests for localhost, 127.0.0.1 or [::1] are answered (a DNS-rebinding page
+gets 403), and a POST from another site's page (its Origin) is refused. One line per request
+goes to stderr: client, method, path, status, milliseconds.
 """
 import base64
 import io
-import json
+import ipaddress
 import os
-import threading
+import re
+import signal
+import socket
+import sys
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 
 import mnist_forward
+from mnist_lib import connections
+from mnist_lib import http_wire as wire
 from mnist_lib import model as model_lib
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -26,18 +33,14 @@ from mnist_lib.errors import UsageError
 
 WEB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'web')
 MAX_BODY = 20 * 1000 * 1000  # bytes of picture a request may send
-READ_TIMEOUT = 10            # seconds a client may take to send its request
-BUSY = 4                     # pictures worked on at once; more requests wait their turn
+BUSY = 4                     # pictures worked on at once (worker threads); more wait their turn
+MAX_CONNECTIONS = 512        # open connections at once (fewer where the file limit is lower)
 TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
          '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml'}
 # A picture's error, by its kind (picture.PictureError): the status that answers it.
 STATUS = {'empty': 400, 'too large': 413, 'unreadable': 415, 'content': 422}
-
-
-class HttpError(Exception):
-    def __init__(self, status, message):
-        Exception.__init__(self, message)
-        self.status = status
+LOOPBACK_HOST = re.compile(r'^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$', re.I)
+ALLOW = [('Allow', 'GET, POST')]
 
 
 def data_uri(array):
@@ -59,137 +62,102 @@ def answer(reading, kind, timings):
             'ms': {k: round(1000 * v, 2) for k, v in timings.items()}}
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = 'mnist_app'
-    timeout = READ_TIMEOUT  # a stalled or truncated request is dropped, its thread freed
-    protocol_version = 'HTTP/1.1'
+class App(object):
+    """The page and its API, for connections.Loop: `early` answers from a request's head (every
+    GET, and every POST refused before its body is read), `answer` reads a picture."""
 
-    def log_message(self, *args):  # one person's page: no access log on the terminal
-        pass
-
-    def send_json(self, status, payload, extra=()):
-        body = json.dumps(payload).encode('utf-8')
-        self.send_response(status)
-        self.send_header('Content-Type', 'application/json')
-        self.send_header('Content-Length', str(len(body)))
-        self.send_header('Cache-Control', 'no-store')
-        for header in extra:
-            self.send_header(*header)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def send_file(self, path):
-        with open(path, 'rb') as f:
-            body = f.read()
-        self.send_response(200)
-        self.send_header('Content-Type', TYPES.get(os.path.splitext(path)[1],
-                                                   'application/octet-stream'))
-        self.send_header('Content-Length', str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def handle_errors(self, work):
-        try:
-            work()
-        except HttpError as e:
-            if e.status == 413:
-                self.close_connection = True  # the body was not read: do not reuse the line
-            self.send_json(e.status, {'error': str(e)},
-                           [('Allow', 'GET, POST')] if e.status == 405 else ())
-
-    def do_GET(self):
-        self.handle_errors(self.get)
-
-    def do_POST(self):
-        self.handle_errors(self.post)
-
-    def refuse(self):
-        self.close_connection = True
-        self.send_json(405, {'error': '%s is not allowed here; use GET or POST' % self.command},
-                       [('Allow', 'GET, POST')])
-
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = refuse
-
-    def route(self):
-        url = urllib.parse.urlsplit(self.path)
-        path = urllib.parse.unquote(url.path)
-        if '..' in path or '\\' in path or '\0' in path:
-            raise HttpError(404, 'no such page: %s' % url.path)
-        return path, urllib.parse.parse_qs(url.query)
-
-    def get(self):
-        path, _ = self.route()
-        if path in ('/', '/index.html'):
-            return self.send_file(os.path.join(WEB_DIR, 'index.html'))
-        if path == '/models':
-            return self.send_json(200, {'models': self.server.model_list()})
-        if path == '/predict':
-            raise HttpError(405, 'GET is not allowed on /predict; POST the picture')
-        name = path[len('/web/'):] if path.startswith('/web/') else None
-        if name and name in self.server.web_files:
-            return self.send_file(os.path.join(WEB_DIR, name))
-        raise HttpError(404, 'no such page: %s' % path)
-
-    def post(self):
-        path, query = self.route()
-        if path != '/predict':
-            raise HttpError(404 if path not in ('/', '/models') else 405,
-                            'no such page: %s' % path if path not in ('/', '/models')
-                            else 'POST is not allowed on %s' % path)
-        kind = (query.get('model') or ['mlp'])[0]
-        number = (query.get('number') or ['0'])[0]
-        if kind not in self.server.models:
-            raise HttpError(400, 'unknown model %r (mlp or lenet5)' % kind)
-        if number not in ('0', '1'):
-            raise HttpError(400, 'number must be 0 or 1, not %r' % number)
-        model = self.server.models.get(kind)
-        if model is None:
-            raise HttpError(409, '%s is not trained yet: python %s'
-                            % (kind, self.server.trainers[kind]))
-        length = self.headers.get('Content-Length')
-        if self.headers.get('Transfer-Encoding') or length is None:
-            self.close_connection = True
-            raise HttpError(411, 'send the picture with a Content-Length')
-        try:
-            length = int(length)
-        except ValueError:
-            raise HttpError(400, 'Content-Length is not a number')
-        if length > MAX_BODY:
-            raise HttpError(413, 'the picture is too large (%d bytes; the limit is %d)'
-                            % (length, MAX_BODY))
-        if length <= 0:
-            raise HttpError(400, 'the request has no picture (empty body)')
-        body = self.rfile.read(length)
-        if len(body) < length:
-            self.close_connection = True
-            raise HttpError(400, 'the picture was cut short (%d of %d bytes)'
-                            % (len(body), length))
-        timings = {}
-        with self.server.busy:
-            try:
-                reading = recognise.read(body, model, number == '1', timings=timings)
-            except picture.PictureError as e:
-                message = 'the upload %s' % e
-                raise HttpError(STATUS[e.kind], message)
-        self.send_json(200, answer(reading, kind, timings))
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True      # a hung client never keeps the process alive
-    request_queue_size = 128   # 50 clients at once wait in the queue, none refused
-
-    def __init__(self, address, models, trainers):
-        self.models = models
-        self.trainers = trainers
-        self.busy = threading.BoundedSemaphore(BUSY)
+    def __init__(self, models, trainers, loopback):
+        self.models, self.trainers, self.loopback = models, trainers, loopback
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
-        ThreadingHTTPServer.__init__(self, address, Handler)
 
     def model_list(self):
         return [{'name': kind, 'trained': self.models.get(kind) is not None,
                  'hint': None if self.models.get(kind) else
                  'not trained yet: python %s' % self.trainers[kind]}
                 for kind in self.models]
+
+    def early(self, head, client):
+        host = wire.header(head, 'host')
+        if host is None and (head.version >= (1, 1) or 'host' in head.headers):
+            return wire.error(400, 'the request needs one Host header')
+        if self.loopback and host is not None and not LOOPBACK_HOST.match(host):
+            return wire.error(403, 'this server answers its own page only, on localhost or '
+                              '127.0.0.1 (Host %s refused)' % host[:80])
+        if head.method in ('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'):
+            return wire.error(405, '%s is not allowed here; use GET or POST' % head.method,
+                              ALLOW)
+        if head.method not in ('GET', 'POST'):
+            return wire.error(501, '%s is not a method this server knows; use GET or POST'
+                              % head.method[:20])
+        if not head.target.startswith('/'):
+            return wire.error(400, 'the request target must be a path: %s' % head.target[:80])
+        url = urllib.parse.urlsplit(head.target)
+        path = urllib.parse.unquote(url.path)
+        if '..' in path or '\\' in path or '\0' in path:
+            return wire.error(404, 'no such page: %s' % url.path)
+        if head.method == 'GET':
+            return self.get(path)
+        return self.check_post(head, path, urllib.parse.parse_qs(url.query), host)
+
+    def get(self, path):
+        if path in ('/', '/index.html'):
+            return file_response(os.path.join(WEB_DIR, 'index.html'))
+        if path == '/models':
+            return wire.json_response(200, {'models': self.model_list()})
+        if path == '/predict':
+            return wire.error(405, 'GET is not allowed on /predict; POST the picture', ALLOW)
+        name = path[len('/web/'):] if path.startswith('/web/') else None
+        if name and name in self.web_files:
+            return file_response(os.path.join(WEB_DIR, name))
+        return wire.error(404, 'no such page: %s' % path)
+
+    def check_post(self, head, path, query, host):
+        """A refusal of a POST from its head alone, or None: read the picture."""
+        if path != '/predict':
+            if path in ('/', '/models'):
+                return wire.error(405, 'POST is not allowed on %s' % path, ALLOW)
+            return wire.error(404, 'no such page: %s' % path)
+        origin = head.headers.get('origin')
+        if origin is not None and (len(origin) != 1 or host is None
+                                   or origin[0].lower() != 'http://' + host.lower()):
+            return wire.error(403, 'a picture sent from another site (Origin %s) is refused'
+                              % ', '.join(origin)[:80])
+        kind = (query.get('model') or ['mlp'])[0]
+        number = (query.get('number') or ['0'])[0]
+        if kind not in self.models:
+            return wire.error(400, 'unknown model %r (mlp or lenet5)' % kind[:40])
+        if number not in ('0', '1'):
+            return wire.error(400, 'number must be 0 or 1, not %r' % number[:40])
+        if self.models.get(kind) is None:
+            return wire.error(409, '%s is not trained yet: python %s'
+                              % (kind, self.trainers[kind]))
+        if 'transfer-encoding' in head.headers or head.length is None:
+            return wire.error(411, 'send the picture with a Content-Length')
+        if head.length > MAX_BODY:
+            return wire.error(413, 'the picture is too large (%d bytes; the limit is %d)'
+                              % (head.length, MAX_BODY))
+        if head.length == 0:
+            return wire.error(400, 'the request has no picture (empty body)')
+        return None
+
+    def answer(self, head, body):
+        """A POST /predict whose body has arrived (in a worker thread)."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query)
+        kind = (query.get('model') or ['mlp'])[0]
+        timings = {}
+        try:
+            reading = recognise.read(body, self.models[kind],
+                                     (query.get('number') or ['0'])[0] == '1', timings=timings)
+        except picture.PictureError as e:
+            return wire.error(STATUS[e.kind], 'the upload %s' % e)
+        return wire.json_response(200, answer(reading, kind, timings))
+
+
+def file_response(path):
+    with open(path, 'rb') as f:
+        body = f.read()
+    return wire.Response(200, body, TYPES.get(os.path.splitext(path)[1],
+                                              'application/octet-stream'), [])
 
 
 def load_models(specs, model_dirs, fc_size):
@@ -205,23 +173,66 @@ def load_models(specs, model_dirs, fc_size):
     return models
 
 
+def listen(host, port):
+    """The listening socket. Not shared with another server: on Windows SO_REUSEADDR would let
+    a second server bind a port in use, so it is set only elsewhere (where it merely allows a
+    restart while old connections linger)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if os.name != 'nt':
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def connection_cap():
+    """MAX_CONNECTIONS, or fewer where the process may open fewer files (macOS: 256)."""
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return MAX_CONNECTIONS
+    return MAX_CONNECTIONS if soft == resource.RLIM_INFINITY else max(
+        64, min(MAX_CONNECTIONS, soft - 64))
+
+
 def serve(models, trainers, host, port):
     """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it)
-    until Ctrl-C; returns the exit status (0)."""
+    until Ctrl-C or SIGTERM; then the requests in flight finish (up to connections.GRACE s).
+    Returns the exit status (0)."""
     if not any(models.values()):
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
     try:
-        server = Server((host, port), models, trainers)
-    except OSError as e:
-        raise UsageError('cannot serve on %s:%d (%s)' % (host, port, e.strerror or e))
-    shown = host if ':' not in host else '[%s]' % host
+        sock = listen(host, port)
+    except (OSError, UnicodeError) as e:
+        raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
+                                                         or e))
+    loopback = ipaddress.ip_address(sock.getsockname()[0].split('%')[0]).is_loopback
+    loop = connections.Loop(sock, App(models, trainers, loopback), BUSY, connection_cap())
+    previous = {}
+
+    def stop(signum, frame):
+        loop.stop(now=loop.stopping is not None)  # a second Ctrl-C: at once
     try:
-        print('Serving the drawing page on http://%s:%d/ (Ctrl-C to stop)'
-              % (shown, server.server_address[1]), flush=True)
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, stop)
+    except ValueError:  # not the main thread: the caller stops the loop
         pass
+    try:
+        if not loopback:
+            print('Warning: serving on %s, not this computer only: there is no login, so anyone '
+                  'on that network can use the page.' % host, file=sys.stderr, flush=True)
+        shown = host if ':' not in host else '[%s]' % host
+        print('Serving the drawing page on http://%s:%d/ (Ctrl-C to stop)'
+              % (shown, sock.getsockname()[1]), flush=True)
+        loop.run()
     finally:
-        server.server_close()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return 0

@@ -138,17 +138,17 @@ def test_bad_requests_and_the_server_keeps_serving(url, tmp_path):
         assert '\n' not in answer['error']
     for path in ('/../README.md', '/web/../../README.md', '/web/%2e%2e/%2e%2e/README.md',
                  '/%2e%2e/mnist_app.py'):
-        reply = raw(url, b'GET ' + path.encode() + b' HTTP/1.1\r\nHost: x\r\nConnection: '
+        reply = raw(url, b'GET ' + path.encode() + b' HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: '
                     b'close\r\n\r\n')
         assert reply.startswith(b'HTTP/1.0 404') or reply.startswith(b'HTTP/1.1 404'), reply[:80]
     # 30 MB announced, a few bytes sent: refused at once, the body never read.
     started = time.time()
-    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: '
+    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: '
                 b'30000000\r\n\r\n\x89PNG')
     assert reply.startswith(b'HTTP/1.1 413') and time.time() - started < 5
     # A truncated request: the connection is dropped after the read time-out.
     started = time.time()
-    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n'
+    reply = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n'
                 b'\r\n0123456789', wait=30)
     assert time.time() - started < 25
     assert reply == b'' or reply.startswith(b'HTTP/1.1 400')
@@ -186,10 +186,10 @@ def test_no_model_at_all_is_a_one_line_error(tmp_path):
 
 
 def test_bad_lengths_and_the_server_keeps_serving(url):
-    chunked = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: '
+    chunked = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: '
                   b'chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n')
     assert chunked.startswith(b'HTTP/1.1 411') and b'Content-Length' in chunked
-    words = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n'
+    words = raw(url, b'POST /predict?model=mlp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n'
                 b'Connection: close\r\n\r\n')
     assert words.startswith(b'HTTP/1.1 400') and b'not a number' in words
     assert call(url, '/predict?model=mlp', open(PIC[8], 'rb').read())[1]['number'] == '8'
