@@ -1,10 +1,13 @@
 """Marks on a binary picture: its horizontal runs, the connected marks they make (8-neighbours,
 by union-find over runs), and ruled lines taken out with the strokes they crossed mended."""
 import numpy as np
+from PIL import Image, ImageFilter
 
 from mnist_lib.errors import PictureError
 
 MAX_RUNS = 200000  # more ink runs than this: noise, not writing
+SLIVER = 2  # marks lying within this many pixels of a line are part of it
+TILTS = np.arange(-4.0, 4.01, 0.5)  # degrees off level (or upright) a ruled line may lie
 
 
 def runs(mask):
@@ -16,27 +19,58 @@ def runs(mask):
 
 
 def drop_lines(mask, longest, tallest):
-    """Takes out horizontal runs longer than `longest` and upright ones taller than `tallest`,
+    """Takes out lines: horizontal runs longer than `longest` and upright ones taller than
+    `tallest`, along any of the TILTS (a ruled line or a box's side is seldom quite level),
     then mends the strokes a horizontal line crossed (its pixels with ink just above and just
     below). Returns (what is left, what was taken)."""
-    lines = np.zeros_like(mask)
-    for flipped, limit in ((False, longest), (True, tallest)):
-        rows, starts, ends = runs(mask.T if flipped else mask)
-        out = lines.T if flipped else lines
-        for r, s, e in zip(*(a[ends - starts > limit] for a in (rows, starts, ends))):
-            out[r, s:e] = True
+    flat = _long_runs(mask, longest)
+    lines = flat | _long_runs(mask.T, tallest).T
     left = mask & ~lines
-    if lines.any():
-        band = int(lines.sum(axis=0).max()) + 2  # the thickest line, and a little
+    if flat.any():
+        band = int(flat.sum(axis=0).max()) + 2  # the thickest line, and a little
         above = np.zeros_like(left)
         below = np.zeros_like(left)
         for d in range(1, min(band, left.shape[0] - 1) + 1):
             above[d:] |= left[:-d]
             below[:-d] |= left[d:]
-        mended = lines & above & below
+        mended = flat & above & below
         left |= mended
         lines &= ~mended
+    if lines.any():  # slivers along a line (a wavy or blurred side) go with it
+        near = np.asarray(Image.fromarray(np.uint8(lines) * 255).filter(
+            ImageFilter.MaxFilter(2 * SLIVER + 1))) > 0
+        labels, _ = marks(left)
+        outside = np.unique(labels[left & ~near])
+        sliver = left & ~np.isin(labels, outside)
+        left &= ~sliver
+        lines |= sliver
     return left, lines
+
+
+def _long_runs(mask, limit):
+    """The pixels of `mask` in horizontal runs longer than `limit`, along any of the TILTS.
+    Only the part of the picture that holds a mark wider than `limit` is searched."""
+    found = np.zeros_like(mask)
+    cols = np.flatnonzero(mask.any(axis=0))
+    if not len(cols) or cols[-1] + 1 - cols[0] <= limit:
+        return found
+    for tilt in TILTS:
+        h, w = mask.shape
+        dy = np.round((np.arange(w) - w / 2.0) * np.tan(np.radians(tilt))).astype(np.intp)
+        pad = int(np.abs(dy).max()) + 1
+        padded = np.pad(mask, ((pad, pad), (0, 0)))
+        index = np.clip(np.arange(h + 2 * pad)[:, None] + dy[None, :], 0, h + 2 * pad - 1)
+        sheared = padded[index, np.arange(w)[None, :]]  # the tilted line now level
+        rows, starts, ends = runs(sheared)
+        long = ends - starts > limit
+        if not long.any():
+            continue
+        level = np.zeros_like(sheared)
+        for r, s, e in zip(rows[long], starts[long], ends[long]):
+            level[r, s:e] = True
+        r, x = np.nonzero(level)
+        found[r + dy[x] - pad, x] = True
+    return found
 
 
 def marks(mask):
@@ -81,3 +115,20 @@ def marks(mask):
     np.maximum.at(x1, mark, ends)
     np.maximum.at(y1, mark, rows + 1)
     return labels, [tuple(int(v) for v in b) for b in zip(x0, y0, x1, y1)]
+
+
+def holes(mask):
+    """The paper a mark encloses (a 0's or 8's loops): bool array, the shape of `mask`."""
+    paper, _ = marks(np.pad(~mask, 1, constant_values=True))
+    return (paper != paper[0, 0])[1:-1, 1:-1] & ~mask
+
+
+def stroke_widths(labels, n):
+    """Each of the `n` marks' mean stroke width: twice its area over its outline's length."""
+    inside = labels > 0
+    edge = inside.copy()
+    edge[1:-1, 1:-1] &= ~(inside[:-2, 1:-1] & inside[2:, 1:-1] & inside[1:-1, :-2]
+                          & inside[1:-1, 2:])
+    area = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    outline = np.bincount(labels[edge], minlength=n + 1)[1:]
+    return 2.0 * area / np.maximum(outline, 1)

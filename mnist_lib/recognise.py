@@ -5,6 +5,7 @@
     reading.probabilities  [n, 10] float32
     reading.inputs         [n, 784] float32: the 28x28 pictures the network was given
     reading.boxes          [(x0, y0, x1, y1), ...] in the picture's pixels
+    reading.rows           [k, ...]: how many of the digits stand in each row, top to bottom
 """
 import collections
 import os
@@ -25,7 +26,8 @@ from mnist_lib import picture
 UNSURE_BELOW = 0.8
 ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
 
-Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes')
+Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes rows',
+                                 defaults=(None,))
 # A finder's candidate (digits.Candidate) and the network's answer for it, [k, 10].
 Scored = collections.namedtuple('Scored', 'candidate probabilities')
 
@@ -43,13 +45,19 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
         decoded = time.perf_counter()
         options = digit_finder.find_options(rgb)
-        every = [candidate for candidates in options for candidate in candidates]
+        every = [c for row in options for candidates in row for c in candidates]
         found = time.perf_counter()
         # One session run for every candidate of every group, then split back per candidate.
         answers = iter(np.split(model.predict(np.concatenate([c.inputs for c in every])),
                                 np.cumsum([len(c.inputs) for c in every])[:-1]))
-        chosen = [_choose([Scored(c, next(answers)) for c in candidates])
-                  for candidates in options]
+        chosen = [[_choose([Scored(c, next(answers)) for c in candidates])
+                   for candidates in row] for row in options]
+        rows = [sum(len(s.candidate.inputs) for s in row) for row in chosen]
+        chosen = [s for row in chosen for s in row]
+        if not sum(rows):
+            raise picture.PictureError('holds no digit (only marks the network cannot read '
+                                       'as digits)')
+        rows = [n for n in rows if n]
         inputs = np.concatenate([s.candidate.inputs for s in chosen])
         probabilities = np.concatenate([s.probabilities for s in chosen])
         boxes = [box for s in chosen for box in s.candidate.boxes]
@@ -60,22 +68,35 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
         boxes = [(0, 0, rgb.shape[1], rgb.shape[0])]
         found = time.perf_counter()
         probabilities = model.predict(inputs)
+        rows = [1]
     if timings is not None:
         done = time.perf_counter()
         for key, secs in (('decode', decoded - started), ('preprocess', found - decoded),
                           ('network', done - found)):
             timings[key] = timings.get(key, 0.0) + secs
-    return Reading([int(d) for d in probabilities.argmax(axis=1)], probabilities, inputs, boxes)
+    return Reading([int(d) for d in probabilities.argmax(axis=1)], probabilities, inputs, boxes,
+                   rows)
 
 
 def _choose(scored):
-    """The candidate whose least sure digit, less the candidate's penalty, is surest."""
-    return max(scored, key=lambda s: s.probabilities.max(axis=1).min() - s.candidate.penalty)
+    """The candidate whose least sure digit, less the candidate's penalty, is surest (one
+    that reads the group as no digit counts as sure)."""
+    return max(scored, key=lambda s: s.probabilities.max(axis=1).min(initial=1.0)
+               - s.candidate.penalty)
+
+
+def row_texts(reading):
+    """['1572', '43890']: each row's digits as written, leading zeros kept, top to bottom."""
+    texts, digits = [], list(reading.digits)
+    for n in reading.rows or [len(digits)]:
+        texts.append(''.join(str(d) for d in digits[:n]))
+        digits = digits[n:]
+    return texts
 
 
 def number_text(reading):
-    """'2026': the digits as written, leading zeros kept."""
-    return ''.join(str(d) for d in reading.digits)
+    """'2026': the digits as written, leading zeros kept; rows apart by a space."""
+    return ' '.join(row_texts(reading))
 
 
 def confidence(reading):
@@ -97,7 +118,7 @@ def doubt(reading):
         return None
     other = list(reading.digits)
     other[worst] = runner_up
-    return number_text(reading), ''.join(str(d) for d in other)
+    return number_text(reading), number_text(reading._replace(digits=other))
 
 
 def answer_line(reading):
