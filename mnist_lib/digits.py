@@ -64,13 +64,19 @@ def find_options(rgb):
     if len(boxes) > MAX_SEEN:
         raise PictureError('holds %d separate marks (more than %d): is it a number on plain '
                            'paper?' % (len(boxes), MAX_SEEN))
-    mask &= ~np.isin(labels, _surfaces(labels, boxes) + 1)
-    mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT)
-    labels, boxes = marks.marks(mask)
+    surfaces = _surfaces(labels, boxes)
+    if len(surfaces):
+        mask &= ~np.isin(labels, surfaces + 1)
+        labels, boxes = marks.marks(mask)
+    mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
+                                   boxes)
+    if lines.any():
+        labels, boxes = marks.marks(mask)
     height = typical_height(boxes)
-    mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height)
-    lines |= more
-    labels, boxes = marks.marks(mask)
+    mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height, boxes)
+    if more.any():
+        lines |= more
+        labels, boxes = marks.marks(mask)
     straight = [i for i, (x0, y0, x1, y1) in enumerate(boxes)  # a line of its own, broken
                 if (x1 - x0 > LINE * height or y1 - y0 > UPRIGHT_LINE * height)
                 and max(x1 - x0, y1 - y0) >= STRAIGHT * min(x1 - x0, y1 - y0)]

@@ -18,13 +18,15 @@ def runs(mask):
     return rows, starts, ends
 
 
-def drop_lines(mask, longest, tallest):
+def drop_lines(mask, longest, tallest, boxes):
     """Takes out lines: horizontal runs longer than `longest` and upright ones taller than
     `tallest`, along any of the TILTS (a ruled line or a box's side is seldom quite level),
     then mends the strokes a horizontal line crossed (its pixels with ink just above and just
-    below). Returns (what is left, what was taken)."""
-    flat = _long_runs(mask, longest)
-    lines = flat | _long_runs(mask.T, tallest).T
+    below). `boxes` are the boxes of the marks of `mask` (marks()): only marks that long are
+    searched. Returns (what is left, what was taken)."""
+    flat = _long_runs(mask, longest, [b for b in boxes if b[2] - b[0] > longest])
+    lines = flat | _long_runs(mask.T, tallest,
+                              [(y0, x0, y1, x1) for x0, y0, x1, y1 in boxes if y1 - y0 > tallest]).T
     left = mask & ~lines
     if flat.any():
         band = int(flat.sum(axis=0).max()) + 2  # the thickest line, and a little
@@ -47,13 +49,16 @@ def drop_lines(mask, longest, tallest):
     return left, lines
 
 
-def _long_runs(mask, limit):
-    """The pixels of `mask` in horizontal runs longer than `limit`, along any of the TILTS.
-    Only the part of the picture that holds a mark wider than `limit` is searched."""
-    found = np.zeros_like(mask)
-    cols = np.flatnonzero(mask.any(axis=0))
-    if not len(cols) or cols[-1] + 1 - cols[0] <= limit:
+def _long_runs(whole, limit, wide):
+    """The pixels of `whole` in horizontal runs longer than `limit`, along any of the TILTS,
+    searched where the marks wider than that are (their boxes (x0, y0, x1, y1) `wide`): a
+    run along a tilt of under 45 degrees lies in one mark."""
+    found = np.zeros_like(whole)
+    if not wide:
         return found
+    x0, y0 = min(b[0] for b in wide), min(b[1] for b in wide)
+    x1, y1 = max(b[2] for b in wide), max(b[3] for b in wide)
+    mask = whole[y0:y1, x0:x1]
     for tilt in TILTS:
         h, w = mask.shape
         dy = np.round((np.arange(w) - w / 2.0) * np.tan(np.radians(tilt))).astype(np.intp)
@@ -69,7 +74,7 @@ def _long_runs(mask, limit):
         for r, s, e in zip(rows[long], starts[long], ends[long]):
             level[r, s:e] = True
         r, x = np.nonzero(level)
-        found[r + dy[x] - pad, x] = True
+        found[y0 + r + dy[x] - pad, x0 + x] = True
     return found
 
 
