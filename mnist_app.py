@@ -170,6 +170,7 @@ def main(argv):
 FLAGS = cli.FLAGS
 
 if __name__ == '__main__':
+    cli.fresh_flags()
     flags.DEFINE_enum('model', 'mlp', sorted(MODELS), 'mlp: mnist_forward.py; lenet5: LeNet-5.')
     flags.DEFINE_string('model_dir', None, 'Checkpoint folder (default: the model\'s own, '
                         'model/ or model/lenet5/). With --serve: the MLP\'s, with LeNet-5 in '
@@ -182,9 +183,10 @@ if __name__ == '__main__':
     flags.DEFINE_bool('number', False, 'Read a whole number (one row of digits) from each '
                       'picture instead of one digit.')
     flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
-                        'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit.')
+                        'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit '
+                        '(default: none, no pictures written).')
     flags.DEFINE_string('export', None, 'Write the model as a SavedModel and model.tflite into '
-                        'this folder, instead of reading pictures.')
+                        'this folder, instead of reading pictures (default: none, no export).')
     flags.DEFINE_bool('quantize', False, '--export: dynamic-range quantisation of the TFLite '
                       'model (weights in int8).')
     flags.DEFINE_bool('overwrite', False, '--export: replace a folder that is not empty.')

@@ -16,7 +16,9 @@ FLAGS = flags.FLAGS
 
 
 def define_train_flags(steps, batch_size, model_dir, print_every):
-    """The trainer's flags; the defaults are the course constants passed in."""
+    """The trainer's flags, defined afresh (fresh_flags); the defaults are the course
+    constants passed in."""
+    fresh_flags()
     flags.DEFINE_integer('steps', steps, 'Train until global_step reaches this, counting the '
                          'steps of earlier runs that this one resumes.', lower_bound=1)
     flags.DEFINE_integer('batch_size', batch_size, 'Images per training step.', lower_bound=1)
@@ -29,14 +31,20 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
                          lower_bound=1)
     flags.DEFINE_integer('print_every', print_every, "Print the notes' loss line every this many "
                          'steps.', lower_bound=1)
-    flags.DEFINE_integer('seed', None, 'Seed for the initial weights and the batch order; '
-                         'unset: different every run.')
+    flags.DEFINE_integer('seed', None, 'Seed for the initial weights and the batch order '
+                         '(default: none, different every run).')
     flags.DEFINE_bool('mixed_precision', False, 'Compute in bfloat16 (CPU with AVX512_BF16/AMX) '
                       'or float16 (GPU); variables and checkpoints stay float32.')
+    flags.DEFINE_bool('augment', False, 'Distort a quarter of each training batch at random '
+                      '(rotation, slant, size, shift, stroke width), for your own photos and '
+                      'drawings; validation and test images stay as they are. A run may resume '
+                      'with it on or off.')
 
 
 def define_test_flags(model_dir, steps, interval_secs):
-    """The watcher's flags; the defaults are the course constants passed in."""
+    """The watcher's flags, defined afresh (fresh_flags); the defaults are the course
+    constants passed in."""
+    fresh_flags()
     flags.DEFINE_string('model_dir', model_dir, 'Checkpoint folder to watch.')
     flags.DEFINE_string('data_dir', paths.DATA_DIR, 'Folder of the MNIST .gz files (fetched if '
                         'missing).')
@@ -56,30 +64,83 @@ def define_data_flag():
                       'in --data_dir (made by mnist_generateds.py) through queue runners.')
 
 
+def fresh_flags():
+    """Forgets the flags of the script run before in this process (a notebook's %run), so that
+    the next script defines its own afresh and no value carries over; absl's and TensorFlow's
+    own flags stay, back at their defaults. In a new process there is nothing to forget."""
+    while _script_flags:
+        flag = _script_flags.pop()
+        if FLAGS._flags().get(flag.name) is flag:  # pylint: disable=protected-access
+            delattr(FLAGS, flag.name)
+    if FLAGS.is_parsed():
+        FLAGS.unparse_flags()
+
+
+_script_flags = []  # the flags of the script being run: its own and those defined here
+
+
 def run(main, takes_args=False, errors=()):
     """absl's app.run with TF1 behaviour, and one-line errors instead of tracebacks: for
     UsageError and for the exception types in `errors` (input_data.DataError, say).
 
     TensorFlow's own log lines are shown only with --verbose (or TF_CPP_MIN_LOG_LEVEL set):
-    the scripts call quiet.hush() before they import TensorFlow.
+    the scripts call quiet.hush() before they import TensorFlow. --help lists every flag the
+    script takes, those defined here included. In IPython or Jupyter (%run) the kernel lives
+    on: see run_in_kernel.
     """
     flags.DEFINE_bool('verbose', False, "Show TensorFlow's own log lines (start-up, "
                       'deprecations), as TensorFlow prints them.')
+    by_module = FLAGS.flags_by_module_dict()
+    _script_flags[:] = by_module.get(sys.argv[0], []) + by_module.get(__name__, [])
+    for flag in _script_flags:  # absl's --help shows the key flags of the main module
+        FLAGS.register_key_flag_for_module(sys.argv[0], flag)
 
-    def wrapped(argv):
+    def start(argv):
         if len(argv) > 1 and not takes_args:
             raise app.UsageError('unexpected argument(s): %s' % ' '.join(argv[1:]))
         if not FLAGS.verbose:
             tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
         tf.disable_v2_behavior()
+        return main(argv)
+
+    if quiet.interactive():
+        run_in_kernel(start, errors)
+        return
+
+    def wrapped(argv):
         try:
-            status = main(argv)
+            status = start(argv)
         except (UsageError,) + tuple(errors) as e:
             leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))
         except KeyboardInterrupt:
             leave(1, '%s: interrupted.' % os.path.basename(sys.argv[0]))
         leave(status or 0)
     app.run(wrapped)
+
+
+class Stopped(Exception):
+    """A script's one-line error in a notebook: it ends the cell with that line and no
+    traceback (IPython shows _render_traceback_ instead), and the kernel lives on."""
+
+    def _render_traceback_(self):
+        return [str(self)]
+
+
+def run_in_kernel(start, errors=()):
+    """The script's run inside an IPython kernel: absl parses the flags, but nothing ends the
+    process (no sys.exit, no os._exit) and the kernel's stderr stays its own."""
+    name = os.path.basename(sys.argv[0])
+    app.define_help_flags()
+    try:
+        argv = app.parse_flags_with_usage(sys.argv)
+    except SystemExit:  # absl has said what is wrong with the flags, or printed --help
+        return
+    try:
+        start(argv)
+    except (UsageError, app.UsageError) + tuple(errors) as e:
+        raise Stopped('%s: error: %s' % (name, e)) from None
+    except KeyboardInterrupt:
+        raise Stopped('%s: interrupted.' % name) from None
 
 
 def leave(status, message=None):
@@ -90,11 +151,6 @@ def leave(status, message=None):
     sys.stdout.flush()
     quiet.finish()
     os._exit(status)
-
-
-def session_config():
-    """Session options, measured in benchmarks/: see README, 'Speed'."""
-    return tf.ConfigProto()
 
 
 def report_dir():

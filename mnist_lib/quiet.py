@@ -38,9 +38,18 @@ def wanted(argv=None, environ=None):
     return not verbose and 'TF_CPP_MIN_LOG_LEVEL' not in environ
 
 
+def interactive():
+    """True inside IPython, Jupyter, Colab or Spyder (an IPython kernel runs the script, by
+    %run or Spyder's Run): the process is then the user's kernel, which nothing of ours may
+    fork, rewire or end."""
+    ipython = sys.modules.get('IPython')
+    return bool(ipython and getattr(ipython, 'get_ipython', lambda: None)())
+
+
 def hush(argv=None):
-    """Routes fd 2 through the filter (POSIX only; elsewhere nothing changes)."""
-    if not wanted(argv) or not hasattr(os, 'fork'):
+    """Routes fd 2 through the filter (POSIX only, and not in a notebook's kernel: there
+    nothing changes)."""
+    if not wanted(argv) or not hasattr(os, 'fork') or interactive():
         return
     sys.stderr.flush()
     read, write = os.pipe()
