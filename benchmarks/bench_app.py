@@ -1,7 +1,7 @@
-"""Benchmarks of the app's reading, behind the README's figures.
+"""Benchmarks of the app's reading, behind the figures in benchmarks/RESULTS.md.
 
     python benchmarks/bench_app.py pictures   # the app on pic/ and on drawn/photographed digits
-    python benchmarks/bench_app.py numbers    # --number on stroke-drawn numbers; its time
+    python benchmarks/bench_app.py numbers    # --number on stroke-drawn and real numbers; time
     python benchmarks/bench_app.py unsure     # where test errors lie in confidence
 
 Uses the models in model/ and model/lenet5/ (or --mlp_dir, --lenet5_dir) and MNIST in data/.
@@ -23,6 +23,8 @@ import mnist_forward
 import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
+
+REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
 
 
 def notes_restore_model(testPicArr, model_dir, decay):
@@ -78,41 +80,73 @@ def app(model_dirs, photos_dir):
           % (ours, notes, notes / ours, whole))
 
 
+def real_numbers(folder=REAL_NUMBERS):
+    """The real handwritten numbers of ../shared/numbers_dev (never copied into the project):
+    {'one row': [(path, label)], 'two rows': [...]}, the label the file name's prefix; the
+    pictures SOURCES.tsv notes as two rows counted apart. None when the folder is absent."""
+    if not os.path.isdir(folder):
+        return None
+    two = set()
+    with open(os.path.join(folder, 'SOURCES.tsv')) as f:
+        for line in f.read().splitlines()[1:]:
+            cells = line.split('\t')
+            if len(cells) > 6 and cells[6].startswith('two rows'):
+                two.add(cells[0])
+    sets = {'one row': [], 'two rows': []}
+    for name in sorted(os.listdir(folder)):
+        if name[0].isdigit() and name.lower().endswith(('.png', '.jpg', '.jpeg')):
+            sets['two rows' if name in two else 'one row'].append(
+                (os.path.join(folder, name), name.split('_')[0]))
+    return sets
+
+
+def tally(model, items):
+    """(numbers right, numbers, digits right, digits, wrong ['name -> answer']): a digit
+    counts only inside a number read at the right length; rows are read top to bottom and
+    compared joined."""
+    n_ok = d_ok = d = 0
+    wrong = []
+    for path, truth in items:
+        try:
+            got = recognise.number_text(recognise.read(path, model, number=True))
+        except picture.PictureError as e:
+            got = 'error: %s' % e
+        joined = got.replace(' ', '')
+        n_ok += joined == truth
+        d_ok += sum(a == b for a, b in zip(joined, truth)) if len(joined) == len(truth) else 0
+        d += len(truth)
+        if joined != truth:
+            wrong.append('%s -> %s' % (os.path.basename(path), got))
+    return n_ok, len(items), d_ok, d, wrong
+
+
 def numbers(model_dirs, folder):
-    """Whole-number and per-digit accuracy of --number on stroke-drawn numbers, per model;
-    the touching-digits subset apart; and the time split for a 4-digit number in a 12 MP photo."""
+    """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
+    (the touching-digits subset apart) and on the real numbers of ../shared/numbers_dev (two
+    rows apart); and the time split for a 4-digit number in a 12 MP photo."""
     tf1()
     names = make_numbers.make_numbers(folder)
-    print('| model | numbers right | digits right | touching: numbers | touching: digits |')
-    print('|---|---|---|---|---|')
+    sets = {'synthetic': [(os.path.join(folder, n), make_numbers.number_of(n)) for n in names]}
+    sets['synthetic, touching'] = [item for item in sets['synthetic'] if 'touching' in item[0]]
+    real = real_numbers()
+    if real is None:
+        print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
+    else:
+        sets.update(('real, %s' % k, v) for k, v in real.items())
+    print('| model | ' + ' | '.join('%s: numbers | digits' % k for k in sets) + ' |')
+    print('|---|' + '---|---|' * len(sets))
     for kind in mnist_app.MODELS:
         model = mnist_app.open_model(kind, model_dirs.get(kind))
         if not model.checkpoint:
             print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
             continue
-        tally = {'all': [0, 0, 0, 0], 'touching': [0, 0, 0, 0]}
-        wrong = []
-        for name in names:
-            truth = make_numbers.number_of(name)
-            try:
-                got = recognise.number_text(recognise.read(os.path.join(folder, name), model,
-                                                           number=True))
-            except picture.PictureError as e:
-                got = 'error: %s' % e
-            right = sum(a == b for a, b in zip(got, truth)) if len(got) == len(truth) else 0
-            for key in ('all', 'touching') if 'touching' in name else ('all',):
-                t = tally[key]
-                t[0] += got == truth
-                t[1] += 1
-                t[2] += right
-                t[3] += len(truth)
-            if got != truth:
-                wrong.append('%s -> %s' % (name, got))
-        cells = []
-        for key in ('all', 'touching'):
-            n_ok, n, d_ok, d = tally[key]
+        cells, wrong = [], []
+        for key, items in sets.items():
+            n_ok, n, d_ok, d, bad = tally(model, items)
             cells += ['%d/%d (%.1f%%)' % (n_ok, n, 100.0 * n_ok / n),
                       '%d/%d (%.1f%%)' % (d_ok, d, 100.0 * d_ok / d)]
+            if key != 'synthetic, touching':
+                wrong += bad
         print('| %s | %s |' % (kind, ' | '.join(cells)), flush=True)
         print('  wrong: ' + ('; '.join(wrong) or 'none'), flush=True)
     number_timing(mnist_app.open_model('lenet5', model_dirs.get('lenet5')), folder)

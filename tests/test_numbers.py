@@ -229,3 +229,109 @@ def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
     assert result.returncode == 1 and result.stdout == ''
     assert result.stderr.strip().splitlines()[-1] == (
         'mnist_app.py: error: --number reads with --preprocess mnist only')
+
+
+def finder_count(im):
+    return len(find(im)[0])
+
+
+def test_marks_that_cannot_be_digits_are_dropped():
+    """A dash, specks of dust and a stub of a cell border beside the last digit are not
+    digits: they are too low beside the row's digits."""
+    im = mnist_number('4096', seed=2).convert('L')
+    draw = ImageDraw.Draw(im)
+    right = np.flatnonzero(np.asarray(im).min(axis=0) < 128)[-1]
+    draw.line([(right + 20, 170), (right + 45, 170)], fill=0, width=6)        # a dash
+    draw.line([(right + 55, 60), (right + 55, 85)], fill=0, width=5)          # a border's stub
+    draw.ellipse([(right + 30, 230), (right + 36, 236)], fill=0)              # a speck
+    assert finder_count(im) == 4
+
+
+@pytest.mark.parametrize('tilt', [0.0, 1.5])
+def test_a_box_and_a_line_around_the_digits_are_taken_out(tilt):
+    """An answer box drawn around the number (its sides a little off level, as scanned) and a
+    line under it: the sides are no 1s and the line no digit."""
+    im = mnist_number('354', seed=4).convert('L')
+    draw = ImageDraw.Draw(im)
+    w, h = im.size
+    draw.rectangle([(15, 15), (w - 15, h - 15)], outline=0, width=4)
+    draw.line([(40, 440), (w - 40, 440)], fill=0, width=5)                   # underline
+    im = im.rotate(tilt, resample=Image.BILINEAR, fillcolor=255)
+    inputs, boxes = find(im)
+    assert len(inputs) == 3
+    assert all(x1 - x0 < 0.5 * w for x0, _, x1, _ in boxes)
+
+
+def test_a_wide_round_zero_stays_whole(mlp_dir, tmp_path):
+    """A 0 drawn nearly as wide as tall is one digit, not '( )' cut in two halves."""
+    im = Image.new('L', (900, 400), 255)
+    draw = ImageDraw.Draw(im)
+    draw.line([(150, 100), (150, 300)], fill=0, width=14)                     # 1
+    draw.ellipse([(300, 100), (490, 300)], outline=0, width=14)               # a round 0
+    draw.line([(620, 100), (620, 300)], fill=0, width=14)                     # 1
+    im.save(tmp_path / 'n.png')
+    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert len(options) == 1 and len(options[0]) == 3
+    assert all(len(c.inputs) == 1 for c in options[0][1])  # no way offered cuts the loop
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / 'n.png')
+    assert re.match(ANSWER, result.stdout.strip()).group(2) == '101'
+
+
+@pytest.mark.parametrize('angle', [-30, 20])
+def test_a_slanted_row_is_read_along_its_slant(mlp_dir, tmp_path, angle):
+    """A number written on a slant, rising or falling: one row, read left to right along it,
+    as the same number written level is read."""
+    level = mnist_number('09876')
+    level.save(tmp_path / 'level.png')
+    level.rotate(angle, resample=Image.BILINEAR, expand=True, fillcolor=255).save(
+        tmp_path / 'slanted.png')
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / 'level.png',
+                 tmp_path / 'slanted.png')
+    assert result.returncode == 0, result.stderr
+    level_line, slanted_line = result.stdout.splitlines()
+    assert re.match(ANSWER, level_line).group(2) == '09876'
+    assert re.match(ANSWER, slanted_line).group(2) == '09876'
+
+
+def test_two_rows_are_read_row_by_row(mlp_dir, tmp_path):
+    """Two rows one above the other: read top to bottom, printed apart by a space, never
+    interleaved (the two rows' digits stand right above one another here)."""
+    top, bottom = mnist_number('2026', seed=1), mnist_number('531', seed=3)
+    page = Image.new('L', (max(top.width, bottom.width), top.height + bottom.height - 150), 255)
+    page.paste(top, (0, 0))
+    page.paste(bottom, (0, top.height - 150), ImageOps_mask(bottom))
+    page.save(tmp_path / 'rows.png')
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / 'rows.png')
+    assert result.returncode == 0, result.stderr
+    assert re.match(r'^(.*): (\d+) (\d+) \(([0-9.]+)%\)', result.stdout).group(2, 3) == (
+        '2026', '531')
+    reading = recognise.read(str(tmp_path / 'rows.png'), mnist_app.open_model('mlp', mlp_dir),
+                             number=True)
+    assert reading.rows == [4, 3]
+    assert recognise.row_texts(reading) == ['2026', '531']
+    assert all(b[3] <= top.height for b in reading.boxes[:4])
+    assert all(b[1] >= top.height - 150 for b in reading.boxes[4:])
+
+
+def ImageOps_mask(im):
+    """The ink of a white-paper picture as a paste mask (paper stays transparent)."""
+    return Image.fromarray(np.uint8(np.asarray(im.convert('L')) < 250) * 255)
+
+
+def test_a_dot_grid_is_refused_before_its_marks_are_grouped(mlp_dir, tmp_path):
+    """Dotted grid paper without writing: far more marks than any number has, refused by
+    the first count (the figure in the message), not read as digits."""
+    grid = np.full((2000, 2000), 255, np.uint8)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            grid[5 + dy::20, 5 + dx::20] = 0
+    Image.fromarray(grid).save(tmp_path / 'dots.png')
+    assert os.path.getsize(tmp_path / 'dots.png') < 20000
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / 'dots.png',
+                 os.path.join(ROOT, 'pic', '3.png'))
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    refused, read = result.stdout.splitlines()
+    assert re.match(r'^.*dots\.png: error: holds (\d+) separate marks \(more than %d\)'
+                    % digits.MAX_SEEN, refused)
+    assert int(re.match(r'.*holds (\d+)', refused).group(1)) > digits.MAX_SEEN
+    assert read.startswith('%s: 3 (' % os.path.join(ROOT, 'pic', '3.png'))
