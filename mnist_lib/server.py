@@ -53,6 +53,7 @@ def answer(reading, kind, timings):
     """The JSON answer for a reading (the same facts the app prints)."""
     doubt = recognise.doubt(reading)
     return {'model': kind, 'number': recognise.number_text(reading), 'digits': reading.digits,
+            'rows': recognise.row_texts(reading),
             'confidence': [float(p[d]) for p, d in zip(reading.probabilities, reading.digits)],
             'probabilities': [[round(float(v), 6) for v in p] for p in reading.probabilities],
             'inputs': [data_uri(a) for a in reading.inputs],
