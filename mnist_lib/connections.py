@@ -25,6 +25,8 @@ RETRY = workers_lib.RETRY
 
 
 class Connection(object):
+    """One client's socket, what it has sent and what it has yet to take, and its state."""
+
     def __init__(self, sock, address, now):
         self.sock, self.address = sock, address
         self.inbox, self.outbox = bytearray(), bytearray()
@@ -53,6 +55,7 @@ class Loop(object):
         self.selector.register(listener, selectors.EVENT_READ, 'accept')
         self.selector.register(self.workers.wake_r, selectors.EVENT_READ, 'wake')
         self.accept_paused_until = None
+        self.next_sweep = 0.0
         self.buffered = 0
         self.stopping = None     # the moment a stop was asked for
 
@@ -225,23 +228,23 @@ class Loop(object):
             self._parse(conn)
 
     def _sweep(self, now):
+        if now < self.next_sweep:
+            return
+        self.next_sweep = now + TICK
         if self.accept_paused_until and now >= self.accept_paused_until and self.listener:
             self.accept_paused_until = None
             self.selector.register(self.listener, selectors.EVENT_READ, 'accept')
         for conn in list(self.conns.values()):
             if conn.deadline is None or now < conn.deadline:
                 continue
-            if conn.state == 'reading' and conn.head is not None:
+            if conn.state == 'reading' and (conn.head is not None or conn.inbox):
                 self._respond(conn, wire.error(400, 'the picture was cut short (%d of %d bytes '
                                                'in %g s)' % (len(conn.inbox), conn.head.length,
-                                                             RECEIVE)), close=True)
+                                                             RECEIVE)) if conn.head else
+                              wire.error(408, 'the request was not received within %g s'
+                                         % RECEIVE), close=True)
                 if conn.outbox:
                     conn.deadline = now + 1.0  # one more second to take the answer
-            elif conn.state == 'reading' and conn.inbox:
-                self._respond(conn, wire.error(408, 'the request was not received within %g s'
-                                               % RECEIVE), close=True)
-                if conn.outbox:
-                    conn.deadline = now + 1.0
             else:
                 self._close(conn)
 
