@@ -2,6 +2,7 @@
 
     python mnist_app.py                        # the notes' prompts
     python mnist_app.py pic/*.png photo.jpg    # one line per picture: path: digit (confidence%)
+                                               # (cmd and PowerShell pass pic/*.png on: expanded here)
     python mnist_app.py --model lenet5 ...     # LeNet-5 instead of the MLP
     python mnist_app.py --number photo.jpg     # a whole number: photo.jpg: 2026 (97.3%)
     python mnist_app.py --save_input seen/ ... # also write the 28x28 inputs the network saw
@@ -10,11 +11,15 @@
 
 The model (EMA weights) is restored once per process, not once per picture.
 Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
+
+In a notebook, after `import mnist_app`: restore_model(pre_pic('pic/3.png')) gives the
+digit, and application(lines=['1', 'pic/3.png']) runs the notes' dialogue with those answers.
 """
 if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py
     from mnist_lib import quiet
     quiet.hush()
 
+import glob
 import os
 import sys
 
@@ -54,10 +59,18 @@ def restore_model(testPicArr):
 
     Unlike the notes, the model is restored once and kept for later calls.
     """
+    return int(np.argmax(the_model().predict(testPicArr), axis=1)[0])
+
+
+def the_model():
+    """The process's model: the one main() opened, else the MLP from model/, opened now."""
     global _model
     if _model is None:
         _model = open_model()
-    return int(np.argmax(_model.predict(testPicArr), axis=1)[0])
+    if not _model.checkpoint:
+        raise errors.UsageError('No checkpoint file found in %s (train first: python %s)'
+                                % (_model.model_dir, MODELS[_model.kind].trainer))
+    return _model
 
 
 def pre_pic(picName, method=picture.DEFAULT):
@@ -68,7 +81,7 @@ def pre_pic(picName, method=picture.DEFAULT):
 def answer(path, method, number=False, save_input=None):
     """Reads one picture (recognise.read); writes its inputs into `save_input` if given.
     Raises picture.PictureError."""
-    reading = recognise.read(path, _model, number, method)
+    reading = recognise.read(path, the_model(), number, method)
     if save_input:
         name = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0]
         recognise.save_inputs(reading, save_input, name, number)
@@ -82,12 +95,31 @@ def ask(prompt):
     except (EOFError, KeyboardInterrupt):
         print()
         return None
+    except NotImplementedError:  # IPython's StdinNotImplementedError: a kernel without stdin
+        raise errors.UsageError('nothing can be typed here: give the answers as '
+                                'application(lines=[...]), or the pictures as arguments')
 
 
-def application(method=picture.DEFAULT, number=False, save_input=None):
-    """The notes' interactive loop. Returns the exit status."""
+def answers(lines):
+    """An ask() that answers with `lines` in turn, shown after their prompts, then None."""
+    lines = iter(lines)
+
+    def ask_given(prompt):
+        line = next(lines, None)
+        print(prompt + ('' if line is None else line))
+        return line
+    return ask_given
+
+
+def application(method=picture.DEFAULT, number=False, save_input=None, lines=None):
+    """The notes' interactive loop. Returns the exit status.
+
+    `lines` (strings), when given, are the answers instead of what is typed: in a notebook,
+    where no one may be at a keyboard.
+    """
+    reply = ask if lines is None else answers(lines)
     while True:
-        answer_text = ask('input the number of test pictures:')
+        answer_text = reply('input the number of test pictures:')
         if answer_text is None:
             return 0
         try:
@@ -99,7 +131,7 @@ def application(method=picture.DEFAULT, number=False, save_input=None):
         print('Please type a whole number, 0 or more.')
     failed = 0
     for _ in range(testNum):
-        testPic = ask('the path of test picture:')
+        testPic = reply('the path of test picture:')
         if testPic is None:
             return 0
         testPic = os.path.expanduser(testPic.strip().strip('"\''))
@@ -130,6 +162,19 @@ def batch(paths, method, number=False, save_input=None):
             continue
         print('%s: %s' % (path, recognise.answer_line(reading)), flush=True)
     return 1 if failed else 0
+
+
+def expand(args):
+    """The pictures named: a pattern that the shell passed on as it is (cmd and PowerShell do
+    not expand `pic/*.png`) is expanded here, sorted. One that matches nothing stays, to be
+    reported as missing."""
+    paths = []
+    for arg in args:
+        matches = []
+        if any(c in arg for c in '*?[') and not os.path.exists(arg):
+            matches = sorted(glob.glob(os.path.expanduser(arg)))
+        paths.extend(matches or [arg])
+    return paths
 
 
 def main(argv):
@@ -163,7 +208,7 @@ def main(argv):
         print(export.export(_model, FLAGS.export, FLAGS.quantize, FLAGS.overwrite))
         return 0
     if len(argv) > 1:
-        return batch(argv[1:], FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
+        return batch(expand(argv[1:]), FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
     return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
 
 

@@ -10,14 +10,16 @@ from tensorflow.core.protobuf import rewriter_config_pb2
 
 
 BF16_FLAGS = ('avx512_bf16', 'amx_bf16')  # /proc/cpuinfo names of the bfloat16 instructions
+CPUINFO = '/proc/cpuinfo'  # Linux only: macOS and Windows have no such file
 
 
 def cpu_has_bf16():
+    """True or False, or None where it cannot look (no /proc/cpuinfo: macOS, Windows)."""
     try:
-        with open('/proc/cpuinfo') as f:
+        with open(CPUINFO) as f:
             words = set(f.read().split())
     except OSError:
-        return False
+        return None
     return any(flag in words for flag in BF16_FLAGS)
 
 
@@ -30,18 +32,26 @@ def configure(config, mixed):
     if tf.config.list_physical_devices('GPU'):
         rewrites.auto_mixed_precision = rewriter_config_pb2.RewriterConfig.ON
         return 'Training in float16 mixed precision (GPU); variables and checkpoints stay float32.'
-    if cpu_has_bf16():
+    bf16 = cpu_has_bf16()
+    if bf16:
         rewrites.auto_mixed_precision_onednn_bfloat16 = rewriter_config_pb2.RewriterConfig.ON
         return ('Training in bfloat16 mixed precision (oneDNN, CPU); variables and checkpoints '
                 'stay float32.')
+    if bf16 is None:
+        return ('Mixed precision is not available here (no GPU; could not tell whether this CPU '
+                'has bfloat16 instructions); training in float32.')
     return ('Mixed precision is not available here (no GPU, no bfloat16 on this CPU); training '
             'in float32.')
 
 
 def session_config(mixed=False):
-    """Every session's options: TensorFlow's defaults, measured fastest here (benchmarks/).
-    With `mixed` (the trainers' --mixed_precision), the rewrite too, saying which."""
+    """Every session's options: TensorFlow's defaults, measured fastest here (benchmarks/),
+    except that GPU memory is taken as needed (allow_growth): by default the first session
+    takes nearly all of it, and a watcher (mnist_test.py) beside the trainer, or the app,
+    would find none. With `mixed` (the trainers' --mixed_precision), the rewrite too, saying
+    which."""
     config = tf.ConfigProto()
+    config.gpu_options.allow_growth = True
     said = configure(config, mixed)
     if said:
         print(said)

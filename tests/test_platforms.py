@@ -116,3 +116,74 @@ def test_a_label_file_in_another_encoding_is_one_line(tmp_path):
                         '--test_labels', labels)
     one_line_error(result, 'mnist_generateds.py', r'.*labels\.txt line 2 is not UTF-8 text '
                    r'\(byte 0xca\); save the label file as UTF-8$')
+
+
+# ------------------------------------------------------------------ the app
+
+def test_the_app_expands_a_pattern_the_shell_passed_on(mlp_dir):
+    """For real: cmd and PowerShell hand `pic/*.png` to the program as it is; so does a POSIX
+    shell when the pattern is quoted."""
+    result = run_script('mnist_app.py', '--model_dir', mlp_dir, os.path.join('pic', '*.png'),
+                        os.path.join('nothing', '*.png'))
+    lines = result.stdout.splitlines()
+    assert [line.split(':')[0] for line in lines] == \
+        [os.path.join('pic', '%d.png' % d) for d in range(10)] + [os.path.join('nothing',
+                                                                               '*.png')]
+    assert re.match(r'nothing/\*\.png: error: ', lines[-1])
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+
+
+# -------------------------------------------------------------- the start-up
+
+def test_windows_has_no_quiet_start(monkeypatch):
+    """Patched: without os.fork (Windows) hush() leaves stderr as it is."""
+    from mnist_lib import quiet
+    monkeypatch.delattr(os, 'fork')
+    monkeypatch.delenv('TF_CPP_MIN_LOG_LEVEL', raising=False)
+    before = os.fstat(2)
+    quiet.hush([])
+    assert not quiet._filtering and os.path.samestat(before, os.fstat(2))
+
+
+def test_no_quiet_start_inside_a_notebook_kernel(monkeypatch):
+    """Patched: an IPython shell in this process, as in Jupyter (tests/test_notebook.py runs a
+    real kernel); hush() must neither fork it nor rewire its stderr."""
+    from mnist_lib import quiet
+    IPython = pytest.importorskip('IPython')  # a test dependency (requirements-test.txt)
+    monkeypatch.setattr(IPython, 'get_ipython', lambda: object())
+    monkeypatch.delenv('TF_CPP_MIN_LOG_LEVEL', raising=False)
+    assert quiet.interactive()
+    before = os.fstat(2)
+    quiet.hush([])
+    assert not quiet._filtering and os.path.samestat(before, os.fstat(2))
+
+
+# -------------------------------------------------------- precision and GPU
+
+def test_where_the_cpu_check_cannot_look_it_says_so(monkeypatch):
+    """Patched: no /proc/cpuinfo, as on macOS and Windows."""
+    import tensorflow.compat.v1 as tf
+    from mnist_lib import precision
+    assert precision.cpu_has_bf16() in (True, False)  # Linux: it can look
+    monkeypatch.setattr(precision, 'CPUINFO', os.path.join(ROOT, 'no', 'cpuinfo'))
+    monkeypatch.setattr(tf.config, 'list_physical_devices', lambda kind=None: [])
+    assert precision.cpu_has_bf16() is None
+    config = tf.ConfigProto()
+    assert precision.configure(config, True) == (
+        'Mixed precision is not available here (no GPU; could not tell whether this CPU has '
+        'bfloat16 instructions); training in float32.')
+    assert config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 == 0
+
+
+@pytest.mark.parametrize('mixed', [False, True])
+def test_sessions_take_gpu_memory_as_needed(mixed, capsys):
+    """The trainer and its watcher can share one GPU. No GPU here: the options, and a session
+    that runs with them."""
+    import tensorflow.compat.v1 as tf
+    from mnist_lib import precision
+    config = precision.session_config(mixed)
+    assert config.gpu_options.allow_growth
+    assert config.gpu_options.per_process_gpu_memory_fraction == 0  # no cap: grow as needed
+    with tf.Graph().as_default(), tf.Session(config=config) as sess:
+        assert sess.run(tf.constant(2) * 3) == 6
+    assert ('precision' in capsys.readouterr().out) == mixed  # the line saying which
