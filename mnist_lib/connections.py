@@ -177,10 +177,10 @@ class Loop(object):
             length = conn.head.length or 0
             if len(conn.inbox) < length:
                 return
-            if len(conn.inbox) == length:  # the usual case: the body is all there is
-                body, conn.inbox = conn.inbox, bytearray()
+            body = bytes(conn.inbox[:length])  # bytes: the decoder reads it without a copy
+            if len(conn.inbox) == length:
+                conn.inbox = bytearray()
             else:
-                body = conn.inbox[:length]
                 del conn.inbox[:length]
         except wire.WireError as e:
             return self._respond(conn, wire.error(e.status, str(e)), close=True)

@@ -96,7 +96,8 @@ def _decode(im, side):
         if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa') or 'transparency' in im.info:
             im = im.convert('RGBA')
             im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im)
-        im = im.convert('RGB')
+        if im.mode != 'RGB':  # (convert copies even when the mode is already right)
+            im = im.convert('RGB')
     im = _shrink(im, side)
     if orientation in UPRIGHT:
         im = im.transpose(UPRIGHT[orientation])

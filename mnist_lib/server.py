@@ -33,7 +33,9 @@ from mnist_lib.errors import UsageError
 
 WEB_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'web')
 MAX_BODY = 20 * 1000 * 1000  # bytes of picture a request may send
-BUSY = 4                     # pictures worked on at once (worker threads); more wait their turn
+# Pictures worked on at once (worker threads): no more than the CPUs, as decoding is CPU-bound
+# and each one holds its pixels; more requests wait their turn.
+BUSY = max(2, min(4, os.cpu_count() or 1))
 MAX_CONNECTIONS = 512        # open connections at once (fewer where the file limit is lower)
 TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
          '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml'}
