@@ -431,6 +431,56 @@ def test_stop_lets_the_request_in_flight_finish(loop):
     assert replies(reply)[0][:1] == (200,) and 'Connection: close' in replies(reply)[0][1]
 
 
+FD_STARVED = """
+import resource, socket, sys, threading
+sys.path.insert(0, sys.argv[1])
+from mnist_lib import connections, http_wire
+resource.setrlimit(resource.RLIMIT_NOFILE, (40, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+class App(object):
+    def early(self, head, client):
+        return http_wire.json_response(200, {'ok': True})
+    def answer(self, head, body):
+        return None
+class Counting(connections.Loop):
+    tries = 0
+    def _accept(self):
+        Counting.tries += 1
+        connections.Loop._accept(self)
+listener = socket.create_server(('127.0.0.1', 0))
+loop = Counting(listener, App(), 1, 400, log=lambda line: None)
+threading.Thread(target=loop.run, daemon=True).start()
+print(listener.getsockname()[1], flush=True)
+for line in sys.stdin:  # each line asks how often accepting was tried so far
+    print(Counting.tries, flush=True)
+"""
+
+
+def test_out_of_file_descriptors_the_loop_rests_then_serves_again():
+    child = subprocess.Popen([sys.executable, '-c', FD_STARVED, ROOT], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+
+    def tries():
+        child.stdin.write('?\n')
+        child.stdin.flush()
+        return int(child.stdout.readline())
+    try:
+        port = int(child.stdout.readline())
+        flood = [socket.create_connection(('127.0.0.1', port)) for _ in range(80)]
+        time.sleep(1)
+        before = tries()
+        time.sleep(3)
+        assert tries() - before < 100  # resting 0.5 s at a time; spinning: many thousands
+        for s in flood:
+            s.close()
+        time.sleep(1)
+        got = replies(exchange(port, b'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: '
+                                     b'close\r\n\r\n', wait=10))
+        assert got[0][0] == 200
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_no_reuse_address_on_windows(monkeypatch):
     """On Windows SO_REUSEADDR lets a second server take a port in use; elsewhere it only lets
     a restart bind while old connections linger."""
