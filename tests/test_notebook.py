@@ -162,3 +162,28 @@ def test_the_notes_functions_from_cells(lessons):
                         r'The prediction number is: \d\n'
                         r'(not sure: \d or \d\?\n)?'
                         r'status 0\n', lessons['application()']), lessons['application()']
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: sends SIGINT to the kernel')
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason='mnist_lib/training.py: StopSignal ends the process (os._exit) on a '
+                   'second signal, in a kernel too; the fix is the lead\'s (raise '
+                   'KeyboardInterrupt when quiet.interactive())')
+def test_a_second_ctrl_c_stops_the_cell_not_the_kernel(tmp_path):
+    """Jupyter's interrupt is a SIGINT to the kernel; here the kernel sends itself two, as a
+    student pressing Stop twice during training would (the training loop's StopSignal)."""
+    cells = ['import os, signal\nfrom mnist_lib import training\n'
+             'with training.StopSignal() as stop:\n'
+             '    os.kill(os.getpid(), signal.SIGINT)\n'
+             '    print("first:", stop.requested)\n'
+             '    os.kill(os.getpid(), signal.SIGINT)\n'
+             '    print("still running")',
+             'print("alive", signal.getsignal(signal.SIGINT) is signal.default_int_handler)']
+    try:
+        nb = run_notebook(cells, copy_project(str(tmp_path / 'project')))
+    except nbclient.exceptions.DeadKernelError as e:
+        raise AssertionError('the kernel died: %s' % e)
+    first, then = text(nb.cells[0]), text(nb.cells[1])
+    assert 'first: SIGINT\n' in first and 'still running' not in first, first
+    assert 'KeyboardInterrupt' in first
+    assert then == 'alive True\n'
