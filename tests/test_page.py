@@ -1,9 +1,11 @@
 """The drawing page in a real browser: Debian's Chromium driven by Playwright.
 
 Run alone with `python -m pytest -q tests/test_page.py` (apt-get install chromium, pip install
-playwright; never `playwright install`). If the browser cannot start, these tests fail and
-say why; they never skip.
+playwright; never `playwright install`). Outside CI (no CI variable), on a machine without
+Chromium or Playwright, these tests skip and say how to install them; in CI they fail. A
+browser that is there but cannot start fails them everywhere.
 """
+import importlib.util
 import os
 
 import pytest
@@ -12,6 +14,26 @@ from conftest import ROOT
 from test_server import SERVING, models_dir  # noqa: F401  (the fixture, shared)
 
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
+INSTALL = ('Chromium: sudo apt-get install -y chromium (Debian/Ubuntu, needs root; or set '
+           'CHROMIUM to a Chromium or Chrome); Playwright: pip install playwright (never '
+           '`playwright install`)')
+
+
+def missing():
+    """What the browser tests need and this machine lacks, in words ('' when nothing)."""
+    lacks = []
+    if importlib.util.find_spec('playwright') is None:
+        lacks.append('Playwright is not installed')
+    if not os.path.isfile(CHROMIUM):
+        lacks.append('no Chromium at %s' % CHROMIUM)
+    return '; '.join(lacks)
+
+
+if missing():
+    if not os.environ.get('CI'):
+        pytest.skip('browser tests: %s. To run them: %s.' % (missing(), INSTALL),
+                    allow_module_level=True)
+    pytest.fail('browser tests in CI: %s. Install: %s.' % (missing(), INSTALL), pytrace=False)
 PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
 
 # Strokes on the 280x280 pad, in pad pixels.

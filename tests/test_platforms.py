@@ -187,3 +187,31 @@ def test_sessions_take_gpu_memory_as_needed(mixed, capsys):
     with tf.Graph().as_default(), tf.Session(config=config) as sess:
         assert sess.run(tf.constant(2) * 3) == 6
     assert ('precision' in capsys.readouterr().out) == mixed  # the line saying which
+
+
+# --------------------------------------------------------- the browser tests
+
+def run_page_tests(**env):
+    import subprocess
+    environ = {k: v for k, v in os.environ.items() if k != 'CI'}
+    environ.update(env)
+    return subprocess.run([sys.executable, '-m', 'pytest', '-q', '-rs', '-p', 'no:cacheprovider',
+                           os.path.join(ROOT, 'tests', 'test_page.py')], cwd=ROOT, env=environ,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_without_a_browser_the_page_tests_skip_and_say_how_to_install_one():
+    """Outside CI (no CI variable), as on a student's machine without root."""
+    result = run_page_tests(CHROMIUM='/nonexistent/chromium')
+    assert result.returncode in (0, 5), result.stdout + result.stderr  # 5: nothing else ran
+    assert '1 skipped' in result.stdout
+    said = ' '.join(result.stdout.split())
+    assert 'no Chromium at /nonexistent/chromium' in said
+    assert 'sudo apt-get install -y chromium' in said and 'pip install playwright' in said
+
+
+def test_in_ci_without_a_browser_the_page_tests_fail():
+    result = run_page_tests(CHROMIUM='/nonexistent/chromium', CI='true')
+    assert result.returncode != 0
+    assert 'skipped' not in result.stdout
+    assert 'browser tests in CI: no Chromium at /nonexistent/chromium' in result.stdout
