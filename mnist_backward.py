@@ -14,6 +14,7 @@ import tensorflow.compat.v1 as tf
 import input_data
 import mnist_forward
 import mnist_generateds
+from mnist_lib import augment
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
@@ -31,7 +32,7 @@ MODEL_NAME = 'mnist_model'
 
 def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PATH,
              save_every=training.SAVE_EVERY, print_every=training.SAVE_EVERY, seed=None,
-             tfrecord_dir=None, mixed_precision=False):
+             tfrecord_dir=None, mixed_precision=False, augment_images=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes.
 
     With `tfrecord_dir` (lesson 6.2's fc4 variant) batches come from its
@@ -45,7 +46,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
             train_num_examples = mnist.train.num_examples
             x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
             y_ = tf.placeholder(tf.float32, [None, mnist_forward.OUTPUT_NODE])
-        y = mnist_forward.forward(x, REGULARIZER)
+        y = mnist_forward.forward(augment.batch(x) if augment_images else x, REGULARIZER)
         global_step = tf.Variable(0, trainable=False)
 
         ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
@@ -94,7 +95,8 @@ def main(argv):
                                                                 seed=FLAGS.seed)
     backward(mnist, steps=FLAGS.steps, batch_size=FLAGS.batch_size, model_dir=FLAGS.model_dir,
              save_every=FLAGS.save_every, print_every=FLAGS.print_every, seed=FLAGS.seed,
-             tfrecord_dir=tfrecord_dir, mixed_precision=FLAGS.mixed_precision)
+             tfrecord_dir=tfrecord_dir, mixed_precision=FLAGS.mixed_precision,
+             augment_images=FLAGS.augment)
 
 
 FLAGS = cli.FLAGS

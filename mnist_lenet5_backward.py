@@ -19,6 +19,7 @@ from absl import flags
 
 import input_data
 import mnist_lenet5_forward
+from mnist_lib import augment
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
@@ -46,7 +47,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
              save_every=training.SAVE_EVERY, print_every=PRINT_EVERY, seed=None,
              fc_size=mnist_lenet5_forward.FC_SIZE, optimizer='sgd',
              learning_rate_base=LEARNING_RATE_BASE, learning_rate_decay=LEARNING_RATE_DECAY,
-             regularizer=REGULARIZER, mixed_precision=False):
+             regularizer=REGULARIZER, mixed_precision=False, augment_images=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes."""
     with tf.Graph().as_default():
         tf.set_random_seed(seed)
@@ -54,7 +55,8 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                                         mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.NUM_CHANNELS])
         y_ = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.OUTPUT_NODE])
-        y = mnist_lenet5_forward.forward(x, True, regularizer or None, fc_size)
+        y = mnist_lenet5_forward.forward(augment.batch(x) if augment_images else x, True,
+                                         regularizer or None, fc_size)
         global_step = tf.Variable(0, trainable=False)
 
         ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))
@@ -115,7 +117,7 @@ def main(argv):
              fc_size=FLAGS.fc_size, optimizer=FLAGS.optimizer,
              learning_rate_base=FLAGS.learning_rate,
              learning_rate_decay=FLAGS.learning_rate_decay, regularizer=FLAGS.regularizer,
-             mixed_precision=FLAGS.mixed_precision)
+             mixed_precision=FLAGS.mixed_precision, augment_images=FLAGS.augment)
 
 
 FLAGS = cli.FLAGS

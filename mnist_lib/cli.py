@@ -39,6 +39,10 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
                       '(rotation, slant, size, shift, stroke width), for your own photos and '
                       'drawings; validation and test images stay as they are. A run may resume '
                       'with it on or off.')
+    flags.DEFINE_bool('augment', False, 'Distort a quarter of each training batch at random '
+                      '(rotation, slant, size, shift, stroke width), for your own photos and '
+                      'drawings; validation and test images stay as they are. A run may resume '
+                      'with it on or off.')
 
 
 def define_test_flags(model_dir, steps, interval_secs):
