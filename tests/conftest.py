@@ -124,3 +124,9 @@ def running():
     yield start
     for r in started:
         r.kill()
+
+
+def posix_only(why):
+    """Marks a test that needs what only POSIX systems have (signals to a child, /proc, the
+    quiet start's fork): on Windows it is skipped, saying so."""
+    return pytest.mark.skipif(os.name != 'posix', reason='POSIX only: %s' % why)

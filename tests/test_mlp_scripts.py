@@ -5,7 +5,7 @@ import signal
 
 import pytest
 
-from conftest import run_script
+from conftest import posix_only, run_script
 
 LOSS = r'After (\d+) training step\(s\), loss on training batch is ([0-9.e+-]+)\.$'
 VALIDATION = (r'After (\d+) training step\(s\), validation accuracy using average model is '
@@ -70,6 +70,7 @@ def test_once_without_checkpoint(tmp_path, data_dir):
     no_traceback(result)
 
 
+@posix_only('SIGINT and SIGTERM sent to a child process')
 @pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM])
 def test_signal_saves_and_exits_cleanly(tmp_path, data_dir, running, signum):
     model_dir = tmp_path / 'model'
@@ -160,6 +161,7 @@ def rss_kib(pid):
         return int(re.search(r'VmRSS:\s+(\d+) kB', f.read()).group(1))
 
 
+@pytest.mark.skipif(not os.path.isfile('/proc/self/status'), reason='Linux only: /proc')
 def test_watcher_memory_stays_flat_over_thousands_of_polls(tmp_path, data_dir, running):
     import time
     model_dir = tmp_path / 'model'

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, posix_only
 
 nbformat = pytest.importorskip('nbformat')  # test dependencies: requirements-test.txt
 nbclient = pytest.importorskip('nbclient')
@@ -101,6 +101,7 @@ def lines(shown):
     return shown.splitlines()
 
 
+@posix_only('the end cell looks for child processes with os.waitpid')
 def test_the_kernel_lives_on_unforked_with_its_own_stderr(lessons):
     pid = lessons['start'].split()[1]
     assert lessons['end'].splitlines() == ['kernel %s True True' % pid, 'no child process']
@@ -164,7 +165,7 @@ def test_the_notes_functions_from_cells(lessons):
                         r'status 0\n', lessons['application()']), lessons['application()']
 
 
-@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: sends SIGINT to the kernel')
+@posix_only('sends SIGINT to the kernel')
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason='mnist_lib/training.py: StopSignal ends the process (os._exit) on a '
                    'second signal, in a kernel too; the fix is the lead\'s (raise '

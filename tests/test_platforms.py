@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 import mnist_generateds
-from conftest import ROOT, run_script
+from conftest import ROOT, posix_only, run_script
 from mnist_lib import files
 from mnist_lib import report
 from mnist_lib.errors import UsageError
@@ -53,6 +53,7 @@ def test_a_refused_rename_of_a_picture_is_one_line_and_leaves_no_temp_file(tmp_p
     assert os.listdir(tmp_path) == []
 
 
+@posix_only('a rename onto a folder fails with EISDIR (Windows: access denied)')
 def test_report_pictures_that_cannot_be_replaced(tmp_path, capsys):
     """For real: confusion.png is a folder, so the rename onto it fails."""
     (tmp_path / 'confusion.png' / 'inside').mkdir(parents=True)
@@ -63,6 +64,7 @@ def test_report_pictures_that_cannot_be_replaced(tmp_path, capsys):
     assert sorted(os.listdir(tmp_path)) == ['confusion.png']
 
 
+@posix_only('a rename onto a folder fails with EISDIR (Windows: access denied)')
 def test_a_record_file_that_cannot_be_replaced_is_one_line(tmp_path):
     """For real, through the script: the .tfrecords target is a folder."""
     pics = make_folder(tmp_path / 'pics')
@@ -129,7 +131,7 @@ def test_the_app_expands_a_pattern_the_shell_passed_on(mlp_dir):
     assert [line.split(':')[0] for line in lines] == \
         [os.path.join('pic', '%d.png' % d) for d in range(10)] + [os.path.join('nothing',
                                                                                '*.png')]
-    assert re.match(r'nothing/\*\.png: error: ', lines[-1])
+    assert lines[-1].startswith(os.path.join('nothing', '*.png') + ': error: ')
     assert result.returncode == 1 and 'Traceback' not in result.stderr
 
 
@@ -138,7 +140,7 @@ def test_the_app_expands_a_pattern_the_shell_passed_on(mlp_dir):
 def test_windows_has_no_quiet_start(monkeypatch):
     """Patched: without os.fork (Windows) hush() leaves stderr as it is."""
     from mnist_lib import quiet
-    monkeypatch.delattr(os, 'fork')
+    monkeypatch.delattr(os, 'fork', raising=False)
     monkeypatch.delenv('TF_CPP_MIN_LOG_LEVEL', raising=False)
     before = os.fstat(2)
     quiet.hush([])

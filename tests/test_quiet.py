@@ -5,7 +5,9 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, TIMEOUT
+from conftest import ROOT, TIMEOUT, posix_only
+
+QUIET_START = posix_only("the quiet start (a forked stderr filter)")
 
 PIC1 = os.path.join(ROOT, 'pic', '1.png')
 PRECISION = (r'^(Training in bfloat16 mixed precision \(oneDNN, CPU\)|Training in float16 mixed '
@@ -27,6 +29,7 @@ def lines_match(text, patterns):
         assert re.match(pattern, line), (line, pattern)
 
 
+@QUIET_START
 def test_trainer_and_watcher_print_only_their_lines(data_dir, tmp_path):
     result = clean_run('mnist_backward.py', '--steps', 2, '--save_every', 2, '--print_every', 1,
                        '--data_dir', data_dir, '--model_dir', tmp_path)
@@ -43,6 +46,7 @@ def test_trainer_and_watcher_print_only_their_lines(data_dir, tmp_path):
                 [r'^After 2 training step\(s\), test accuracy = [0-9.]+$'])
 
 
+@QUIET_START
 def test_lenet5_scripts_print_only_their_lines(data_dir, tmp_path):
     result = clean_run('mnist_lenet5_backward.py', '--steps', 1, '--data_dir', data_dir,
                        '--model_dir', tmp_path)
@@ -55,6 +59,7 @@ def test_lenet5_scripts_print_only_their_lines(data_dir, tmp_path):
                 [r'^After 1 training step\(s\), test accuracy = [0-9.]+$'])
 
 
+@QUIET_START
 def test_app_and_generateds_print_only_their_lines(mlp_dir, tmp_path):
     result = clean_run('mnist_app.py', '--model_dir', mlp_dir, PIC1)
     assert result.returncode == 0 and result.stderr == '', result.stderr
@@ -104,6 +109,7 @@ def test_mixed_precision_trains_and_resumes_both_ways(data_dir, tmp_path):
     assert 'Resuming from' in result.stdout and 'Reached 6 steps' in result.stdout
 
 
+@posix_only("the quiet start, and Ctrl-C sent as SIGINT")
 def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
     env = {k: os.environ[k] for k in ('PATH', 'HOME', 'LANG') if k in os.environ}
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'mnist_app.py'), '--serve',
