@@ -1,6 +1,5 @@
 """--augment (mnist_lib/augment.py): the trainers train and resume with it on or off, the
 validation sees plain images, and a distorted batch is still the same digits."""
-import os
 import re
 
 import numpy as np
@@ -94,8 +93,8 @@ def distort(images):
 
 def centre_of_mass(images):
     """[N, 28, 28] -> [N, 2] (row, column)."""
-    ink, index = images.sum((1, 2)), np.arange(28)
-    return np.stack([(images.sum(2) * index).sum(1), (images.sum(1) * index).sum(1)], 1) / ink[:, None]
+    ink, index = images.sum((1, 2))[:, None], np.arange(28)
+    return np.stack([(images.sum(2) * index).sum(1), (images.sum(1) * index).sum(1)], 1) / ink
 
 
 def test_augmented_batch_differs_yet_stays_the_digit(data_dir, mlp_dir):
