@@ -44,9 +44,11 @@ FRAGMENT = 0.75      # ... and one under this * H may be none: kept only if the 
 SURE_FRAGMENT = 0.9  # ... reads it with this probability at least
 
 # One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
-# x1, y1) in the picture's pixels, and the penalty its shape earns (groups.DOUBT). With no
-# pieces (k = 0) it reads the group as no digit at all.
-Candidate = collections.namedtuple('Candidate', 'inputs boxes penalty')
+# x1, y1) in the picture's pixels, the penalty its shape earns (groups.DOUBT), and which
+# pieces [k] bool are cut out as narrow as a 1 (groups.NOT_A_ONE): such a piece counts only
+# as a 1 (recognise._choose), so a cut through one wide digit does not win. With no pieces
+# (k = 0) it reads the group as no digit at all.
+Candidate = collections.namedtuple('Candidate', 'inputs boxes penalty narrow')
 
 
 def find_options(rgb):
@@ -125,10 +127,12 @@ def find_options(rgb):
                 pieces = _inputs(own, cut.ranges, labels[crop], lines[crop], ink[crop],
                                  (x0, y0), to_picture, NO_DIGIT * row_height)
                 if pieces is not None:
-                    candidates.append(Candidate(pieces[0], pieces[1], cut.penalty))
+                    narrow = [len(cut.ranges) > 1 and b - a < grouping.NOT_A_ONE * row_height
+                              for a, b in cut.ranges]
+                    candidates.append(Candidate(pieces[0], pieces[1], cut.penalty, narrow))
             if y1 - y0 - 2 < FRAGMENT * row_height or not candidates:
                 candidates.append(Candidate(np.zeros((0, picture.SIZE ** 2), np.float32), [],
-                                            1.0 - SURE_FRAGMENT))
+                                            1.0 - SURE_FRAGMENT, []))
             options[-1].append(candidates)
     if not options:
         raise PictureError('holds no digit (only specks)')

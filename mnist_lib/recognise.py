@@ -39,50 +39,92 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
     dict, adds the seconds spent on 'decode', 'preprocess' and 'network' to it.
     """
     started = time.perf_counter()
+    spent = {}
     if number:
         if method != picture.DEFAULT:
             raise ValueError('--number reads with the default preprocessing only')
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
-        decoded = time.perf_counter()
-        options = digit_finder.find_options(rgb)
-        every = [c for row in options for candidates in row for c in candidates]
-        found = time.perf_counter()
-        # One session run for every candidate of every group, then split back per candidate.
-        answers = iter(np.split(model.predict(np.concatenate([c.inputs for c in every])),
-                                np.cumsum([len(c.inputs) for c in every])[:-1]))
-        chosen = [[_choose([Scored(c, next(answers)) for c in candidates])
-                   for candidates in row] for row in options]
-        rows = [sum(len(s.candidate.inputs) for s in row) for row in chosen]
-        chosen = [s for row in chosen for s in row]
-        if not sum(rows):
-            raise picture.PictureError('holds no digit (only marks the network cannot read '
-                                       'as digits)')
-        rows = [n for n in rows if n]
-        inputs = np.concatenate([s.candidate.inputs for s in chosen])
-        probabilities = np.concatenate([s.probabilities for s in chosen])
-        boxes = [box for s in chosen for box in s.candidate.boxes]
+        spent['decode'] = time.perf_counter() - started
+        reading = _read_number(rgb, model, spent)
     else:
         rgb = picture.load(source)
         decoded = time.perf_counter()
         inputs = picture.normalised(rgb, method)
-        boxes = [(0, 0, rgb.shape[1], rgb.shape[0])]
         found = time.perf_counter()
-        probabilities = model.predict(inputs)
-        rows = [1]
+        reading = Reading(None, model.predict(inputs), inputs,
+                          [(0, 0, rgb.shape[1], rgb.shape[0])], [1])
+        spent = {'decode': decoded - started, 'preprocess': found - decoded,
+                 'network': time.perf_counter() - found}
     if timings is not None:
-        done = time.perf_counter()
-        for key, secs in (('decode', decoded - started), ('preprocess', found - decoded),
-                          ('network', done - found)):
+        for key, secs in spent.items():
             timings[key] = timings.get(key, 0.0) + secs
-    return Reading([int(d) for d in probabilities.argmax(axis=1)], probabilities, inputs, boxes,
-                   rows)
+    return reading._replace(digits=[int(d) for d in reading.probabilities.argmax(axis=1)])
+
+
+def _read_number(rgb, model, spent):
+    """The number in `rgb` [H, W, 3] as a Reading. A picture stored sideways (a phone photo
+    without its EXIF turn) shows its digits in a column: when the upright reading fails, or
+    reads rows of one digit each, the picture is read turned a quarter each way too, and the
+    surest reading wins if it is sure (boxes always in `rgb`'s pixels)."""
+    try:
+        best = _read_turned(rgb, model, 0, spent)
+        if len(best.rows) < 2 or max(best.rows) > 1:
+            return best
+    except picture.PictureError as e:
+        best, error = None, e
+    for quarter in (1, 3):
+        try:
+            other = _read_turned(rgb, model, quarter, spent)
+        except picture.PictureError:
+            continue
+        if confidence(other) >= UNSURE_BELOW and (best is None
+                                                   or confidence(other) > confidence(best)):
+            best = other
+    if best is None:
+        raise error
+    return best
+
+
+def _read_turned(rgb, model, quarter, spent):
+    """The number in `rgb` turned `quarter` quarters counter-clockwise, its boxes turned
+    back; `spent` gains the seconds of 'preprocess' and 'network'."""
+    started = time.perf_counter()
+    options = digit_finder.find_options(np.rot90(rgb, quarter) if quarter else rgb)
+    every = [c for row in options for candidates in row for c in candidates]
+    found = time.perf_counter()
+    # One session run for every candidate of every group, then split back per candidate.
+    answers = iter(np.split(model.predict(np.concatenate([c.inputs for c in every])),
+                            np.cumsum([len(c.inputs) for c in every])[:-1]))
+    chosen = [[_choose([Scored(c, next(answers)) for c in candidates])
+               for candidates in row] for row in options]
+    spent['preprocess'] = spent.get('preprocess', 0.0) + found - started
+    spent['network'] = spent.get('network', 0.0) + time.perf_counter() - found
+    rows = [sum(len(s.candidate.inputs) for s in row) for row in chosen]
+    chosen = [s for row in chosen for s in row]
+    if not sum(rows):
+        raise picture.PictureError('holds no digit (only marks the network cannot read '
+                                   'as digits)')
+    h, w = rgb.shape[:2]
+    back = {0: lambda x0, y0, x1, y1: (x0, y0, x1, y1),  # a box in the turned picture
+            1: lambda x0, y0, x1, y1: (w - y1, x0, w - y0, x1),
+            3: lambda x0, y0, x1, y1: (y0, h - x1, y1, h - x0)}[quarter]
+    probabilities = np.concatenate([s.probabilities for s in chosen])
+    return Reading(list(probabilities.argmax(axis=1)), probabilities,
+                   np.concatenate([s.candidate.inputs for s in chosen]),
+                   [back(*box) for s in chosen for box in s.candidate.boxes],
+                   [n for n in rows if n])
 
 
 def _choose(scored):
     """The candidate whose least sure digit, less the candidate's penalty, is surest (one
-    that reads the group as no digit counts as sure)."""
-    return max(scored, key=lambda s: s.probabilities.max(axis=1).min(initial=1.0)
-               - s.candidate.penalty)
+    that reads the group as no digit counts as sure). A piece cut out as narrow as a 1 counts
+    with its probability of being a 1: the pieces of one wide digit (an 8 cut into "8" and a
+    thin "3") lose to the digit whole."""
+    def score(s):
+        p = s.probabilities
+        sure = np.where(s.candidate.narrow, p[:, 1], p.max(axis=1)) if len(p) else p.max(axis=1)
+        return sure.min(initial=1.0) - s.candidate.penalty
+    return max(scored, key=score)
 
 
 def row_texts(reading):

@@ -1,0 +1,82 @@
+"""--number on what real photos bring: a wide digit offered cut in two, a number stored
+sideways, faint pencil beside bold print. Pictures made here (never the real dev set)."""
+import re
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from conftest import run_script
+from test_numbers import ANSWER, find, mnist_number
+import mnist_app
+from mnist_lib import digits
+from mnist_lib import groups
+from mnist_lib import picture
+from mnist_lib import recognise
+
+
+def scored(probabilities, narrow, penalty=0.0):
+    p = np.asarray(probabilities, np.float32)
+    candidate = digits.Candidate(np.zeros((len(p), 784), np.float32), [(0, 0, 1, 1)] * len(p),
+                                 penalty, narrow)
+    return recognise.Scored(candidate, p)
+
+
+def one_hot(digit, sure):
+    p = np.full(10, (1 - sure) / 9.0)
+    p[digit] = sure
+    return p
+
+
+def test_a_piece_as_narrow_as_a_1_counts_only_as_a_1():
+    """A wide 8 offered whole (with the doubt a wide group earns) and cut into a sure '8' and
+    a thin sliver read as a sure '3': the sliver is as narrow as a 1, so the whole wins; the
+    same cut whose sliver reads as a 1 wins (a 7 and a 1 touching)."""
+    whole = scored([one_hot(8, 0.999)], [False], penalty=groups.DOUBT)
+    cut = scored([one_hot(8, 0.999), one_hot(3, 0.99)], [False, True])
+    assert recognise._choose([cut, whole]) is whole
+    seven_one = scored([one_hot(7, 0.999), one_hot(1, 0.99)], [False, True])
+    assert recognise._choose([seven_one, whole]) is seven_one
+    wide_pieces = scored([one_hot(8, 0.999), one_hot(3, 0.99)], [False, False])
+    assert recognise._choose([wide_pieces, whole]) is wide_pieces
+
+
+def test_the_finder_marks_cut_pieces_as_narrow_as_a_1():
+    """A 0 and a 1 joined by a stroke: the group is offered cut, and a piece holding only the
+    1 (narrower than NOT_A_ONE of the digits' height) is marked narrow; the group whole never
+    is."""
+    im = Image.new('L', (600, 400), 255)
+    draw = ImageDraw.Draw(im)
+    draw.ellipse([(100, 100), (200, 300)], outline=0, width=12)
+    draw.line([(196, 200), (260, 200)], fill=0, width=12)  # a bridge to the 1
+    draw.line([(260, 100), (260, 300)], fill=0, width=12)
+    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert len(options) == 1 and len(options[0]) == 1
+    candidates = options[0][0]
+    cuts = [c for c in candidates if len(c.inputs) == 2]
+    assert cuts and [c.narrow for c in candidates if len(c.inputs) == 1] == [[False]]
+    for c in cuts:
+        assert c.narrow == [x1 - x0 < groups.NOT_A_ONE * 201 for x0, _, x1, _ in c.boxes]
+    assert any(c.narrow == [False, True] and c.boxes[1][0] > 200 for c in cuts)
+
+
+def test_a_number_stored_sideways_is_read_turned(mlp_dir, tmp_path):
+    """A photo stored on its side (no EXIF turn) puts the digits in a column, each lying on
+    its side: read turned a quarter, either way, as the same number upright is read; the
+    boxes are in the stored picture's pixels."""
+    upright = mnist_number('2026', seed=5)
+    upright.save(tmp_path / 'upright.png')
+    upright.rotate(-90, expand=True).save(tmp_path / 'clockwise.png')
+    upright.rotate(90, expand=True).save(tmp_path / 'counter.png')
+    result = run_script('mnist_app.py', '--model_dir', mlp_dir, '--number',
+                        tmp_path / 'upright.png', tmp_path / 'clockwise.png',
+                        tmp_path / 'counter.png')
+    assert result.returncode == 0, result.stderr
+    assert [re.match(ANSWER, line).group(2) for line in result.stdout.splitlines()] == [
+        '2026'] * 3
+    model = mnist_app.open_model('mlp', mlp_dir)
+    level = recognise.read(str(tmp_path / 'upright.png'), model, number=True)
+    turned = recognise.read(str(tmp_path / 'clockwise.png'), model, number=True)
+    assert turned.rows == level.rows == [4]
+    height = picture.load(str(tmp_path / 'upright.png'), digits.WORK_SIDE).shape[0]
+    assert turned.boxes == [(height - y1, x0, height - y0, x1)  # the upright boxes, turned
+                            for x0, y0, x1, y1 in level.boxes]
