@@ -18,6 +18,7 @@ from mnist_lib import augment
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
+from mnist_lib import tf1
 from mnist_lib import training
 
 BATCH_SIZE = 200             # images per training step
@@ -38,8 +39,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
     With `tfrecord_dir` (lesson 6.2's fc4 variant) batches come from its
     mnist_train.tfrecords through queue runners instead of from `mnist`.
     """
-    with tf.Graph().as_default():
-        tf.set_random_seed(seed)
+    with tf1.graph(seed):
         if tfrecord_dir:  # lesson 6.2: batches from the records' queue
             x, y_, train_num_examples = mnist_generateds.train_inputs(batch_size, tfrecord_dir)
         else:

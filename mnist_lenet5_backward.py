@@ -23,6 +23,7 @@ from mnist_lib import augment
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import paths
+from mnist_lib import tf1
 from mnist_lib import training
 
 BATCH_SIZE = 100             # images per training step
@@ -49,8 +50,7 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
              learning_rate_base=LEARNING_RATE_BASE, learning_rate_decay=LEARNING_RATE_DECAY,
              regularizer=REGULARIZER, mixed_precision=False, augment_images=False):
     """Trains until global_step reaches `steps`, saving to `model_dir` as it goes."""
-    with tf.Graph().as_default():
-        tf.set_random_seed(seed)
+    with tf1.graph(seed):
         x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.NUM_CHANNELS])

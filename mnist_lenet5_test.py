@@ -19,6 +19,7 @@ from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import precision
 from mnist_lib import report
+from mnist_lib import tf1
 from mnist_lib import watcher
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
@@ -28,7 +29,7 @@ def test(mnist, model_dir=mnist_lenet5_backward.MODEL_SAVE_PATH, once=False,
          interval_secs=TEST_INTERVAL_SECS, steps=mnist_lenet5_backward.STEPS,
          fc_size=mnist_lenet5_forward.FC_SIZE, report_dir=None):
     """Returns the exit status: 0 once evaluated, 1 with `once` and no checkpoint."""
-    with tf.Graph().as_default() as g:
+    with tf1.graph() as g:
         x = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.NUM_CHANNELS])

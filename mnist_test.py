@@ -21,6 +21,7 @@ from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import precision
 from mnist_lib import report
+from mnist_lib import tf1
 from mnist_lib import training
 from mnist_lib import watcher
 
@@ -35,7 +36,7 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
     With `tfrecord_dir` (lesson 6.2) the test images come from its
     mnist_test.tfrecords: one batch of all its records, through queue runners.
     """
-    with tf.Graph().as_default() as g:
+    with tf1.graph() as g:
         if tfrecord_dir:
             TEST_NUM = mnist_generateds.count_records(
                 os.path.join(tfrecord_dir, mnist_generateds.TEST_NAME))

@@ -12,6 +12,7 @@ import tensorflow.compat.v1 as tf
 import mnist_forward
 import mnist_lenet5_forward
 from mnist_lib import precision
+from mnist_lib import tf1
 from mnist_lib.errors import UsageError, first_line
 
 # forward(x [N, 784], fc_size) -> logits [N, 10], no dropout; the EMA decay it was trained
@@ -44,6 +45,7 @@ class Model(object):
         self.kind = spec.name
         self.fc_size = fc_size
         self.model_dir = model_dir or spec.model_dir
+        tf1.behave()  # (also when a notebook cell calls restore_model() first)
         self.graph = tf.Graph()
         with self.graph.as_default():
             self.x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
@@ -63,7 +65,8 @@ class Model(object):
         self.checkpoint = ckpt.model_checkpoint_path if ckpt else None
         if self.checkpoint:
             try:
-                saver.restore(self.sess, self.checkpoint)
+                with self.graph.as_default():
+                    saver.restore(self.sess, self.checkpoint)
             except (tf.errors.OpError, ValueError) as e:
                 raise UsageError(
                     'cannot restore %s (%s); is it a %s checkpoint? (see --model, --model_dir, '

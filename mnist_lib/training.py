@@ -18,6 +18,7 @@ import time
 import tensorflow.compat.v1 as tf
 
 from mnist_lib import precision
+from mnist_lib import quiet
 from mnist_lib.errors import UsageError, first_line
 
 SAVE_EVERY = 1000   # the notes save every 1000 steps
@@ -140,6 +141,8 @@ class StopSignal(object):
     def _handle(self, signum, frame):
         if self.requested:
             print('Stopping without saving.', flush=True)
+            if quiet.interactive():  # a notebook: stop the cell, never the kernel
+                raise KeyboardInterrupt
             os._exit(128 + signum)
         self.requested = signal.Signals(signum).name
 

@@ -166,10 +166,6 @@ def test_the_notes_functions_from_cells(lessons):
 
 
 @posix_only('sends SIGINT to the kernel')
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason='mnist_lib/training.py: StopSignal ends the process (os._exit) on a '
-                   'second signal, in a kernel too; the fix is the lead\'s (raise '
-                   'KeyboardInterrupt when quiet.interactive())')
 def test_a_second_ctrl_c_stops_the_cell_not_the_kernel(tmp_path):
     """Jupyter's interrupt is a SIGINT to the kernel; here the kernel sends itself two, as a
     student pressing Stop twice during training would (the training loop's StopSignal)."""
@@ -185,16 +181,11 @@ def test_a_second_ctrl_c_stops_the_cell_not_the_kernel(tmp_path):
     except nbclient.exceptions.DeadKernelError as e:
         raise AssertionError('the kernel died: %s' % e)
     first, then = text(nb.cells[0]), text(nb.cells[1])
-    assert 'first: SIGINT\n' in first and 'still running' not in first, first
+    assert 'first: SIGINT\n' in first and not re.search('^still running$', first, re.M), first
     assert 'KeyboardInterrupt' in first
     assert then == 'alive True\n'
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="in a fresh kernel TensorFlow runs eagerly (TF2's default; no %run has "
-                   "disabled it): backward() then reads global_step before the step's increment "
-                   "(prints 'After 0 training step(s)', saves mnist_model-21 for 20 steps), and "
-                   "model.Model restores outside its graph (TypeError); both the lead's")
 def test_the_notes_functions_in_a_fresh_kernel(tmp_path, data_dir):
     """A student who only imports the modules and calls the notes' functions."""
     project = copy_project(str(tmp_path / 'project'))
