@@ -198,7 +198,8 @@ def check_lines(result, paths):
     lines = result.stdout.splitlines()
     assert len(lines) == len(paths), result.stdout[-2000:]
     for path, line in zip(paths, lines):
-        assert re.match(r'^%s: (\d+ \(\d+\.\d%%\)|error: \S.*)' % re.escape(path), line), line
+        assert re.match(r'^%s: (\S.* \(\d+\.\d%%\)( not sure: .*)?|error: \S.*)$'
+                        % re.escape(path), line), line
     return lines
 
 
@@ -562,7 +563,7 @@ def test_ctrl_c_as_the_server_starts_20_times_beside_a_cpu_hog(mlp_dir, tmp_path
                 assert running.stop(signal.SIGINT, timeout=60) == 0, running.stderr()
             finally:
                 running.kill()
-            assert running.stderr() == ''
+            assert 'Traceback' not in running.stderr()
     finally:
         for hog in hogs:
             hog.kill()
