@@ -83,9 +83,10 @@ def split(own, digit_width, height):
     """Ways to cut one group (its mask `own`) into digits, the likeliest first, as Cuts: the
     group whole; or where it is much wider than a digit (touching digits), cuts at the columns
     with the least ink (a few candidates per cut, CUT_CANDIDATES at most), then the group
-    whole with the penalty DOUBT. A group a little narrower may still be two digits: its cuts
-    are offered after the whole, with the penalty DOUBT. A cut never crosses paper that the
-    group encloses: a loop (a wide 0, an 8) is one digit."""
+    whole, on equal terms: a wide 8 or 2 read surely whole stays whole. A group a little
+    narrower may still be two digits: its cuts are offered after the whole, with the penalty
+    DOUBT. A cut never crosses paper that the group encloses: a loop (a wide 0, an 8) is one
+    digit."""
     columns = own.sum(axis=0)
     cols = np.flatnonzero(columns)
     x0, x1 = int(cols[0]), int(cols[-1]) + 1
@@ -117,7 +118,7 @@ def split(own, digit_width, height):
     ways = [w for w in ways if w]
     ways.sort(key=lambda w: sum(columns[c] for c in w))
     cuts = [Cut(list(zip([x0] + w, w + [x1])), 0.0 if wide else DOUBT) for w in ways]
-    return cuts + [whole._replace(penalty=DOUBT)] if wide else [whole] + cuts
+    return cuts + [whole] if wide else [whole] + cuts
 
 
 def _loops(own, height):

@@ -28,16 +28,18 @@ def one_hot(digit, sure):
 
 
 def test_a_piece_as_narrow_as_a_1_counts_only_as_a_1():
-    """A wide 8 offered whole (with the doubt a wide group earns) and cut into a sure '8' and
-    a thin sliver read as a sure '3': the sliver is as narrow as a 1, so the whole wins; the
-    same cut whose sliver reads as a 1 wins (a 7 and a 1 touching)."""
-    whole = scored([one_hot(8, 0.999)], [False], penalty=groups.DOUBT)
+    """A wide 8 offered whole and cut into a sure '8' and a thin sliver read as a sure '3':
+    the sliver is as narrow as a 1, so the whole wins; the same cut whose sliver reads as a 1
+    wins (a 7 and a 1 touching), and so does a cut into two pieces of a digit's width."""
+    whole = scored([one_hot(8, 0.98)], [False])
     cut = scored([one_hot(8, 0.999), one_hot(3, 0.99)], [False, True])
     assert recognise._choose([cut, whole]) is whole
     seven_one = scored([one_hot(7, 0.999), one_hot(1, 0.99)], [False, True])
     assert recognise._choose([seven_one, whole]) is seven_one
     wide_pieces = scored([one_hot(8, 0.999), one_hot(3, 0.99)], [False, False])
     assert recognise._choose([wide_pieces, whole]) is wide_pieces
+    doubted = scored([one_hot(8, 0.999), one_hot(3, 0.99)], [False, False], groups.DOUBT)
+    assert recognise._choose([whole, doubted]) is whole  # a cut the shape speaks against
 
 
 def test_the_finder_marks_cut_pieces_as_narrow_as_a_1():
