@@ -16,7 +16,6 @@ Each digit is then normalised as a single digit is.
 import collections
 
 import numpy as np
-from PIL import Image, ImageFilter
 
 from mnist_lib import groups as grouping
 from mnist_lib import marks
@@ -192,14 +191,24 @@ def _inputs(own, ranges, labels, lines, ink, corner, to_picture, lowest):
         if not len(rows) or (len(ranges) > 1 and rows[-1] + 1 - rows[0] < lowest):
             return None
         y0, y1 = rows[0], rows[-1] + 1
-        near = np.asarray(Image.fromarray(np.uint8(piece) * 255).filter(
-            ImageFilter.MaxFilter(3))) > 0
+        near = _grow(piece)
         near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
         crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
         inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1]).reshape(-1))
         found.append(to_picture((corner[0] + x0, corner[1] + y0, corner[0] + x1,
                                  corner[1] + y1)))
     return np.stack(inputs).astype(np.float32), found
+
+
+def _grow(mask):
+    """`mask` grown by one pixel each way, corners included (a 3x3 maximum)."""
+    grown = mask.copy()
+    grown[1:] |= mask[:-1]
+    grown[:-1] |= mask[1:]
+    wide = grown.copy()
+    grown[:, 1:] |= wide[:, :-1]
+    grown[:, :-1] |= wide[:, 1:]
+    return grown
 
 
 def typical_height(boxes):
