@@ -225,8 +225,8 @@ if __name__ == '__main__':
     flags.DEFINE_enum('preprocess', picture.DEFAULT, picture.METHODS,
                       'mnist: find the digit and normalise it as MNIST was; course: the notes\' '
                       'invert + threshold 50 on a whole-picture resize.')
-    flags.DEFINE_bool('number', False, 'Read a whole number (one row of digits) from each '
-                      'picture instead of one digit.')
+    flags.DEFINE_bool('number', False, 'Read a whole number from each picture instead of one '
+                      'digit: its rows of digits top to bottom, a slanted row along its slant.')
     flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
                         'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit '
                         '(default: none, no pictures written).')
