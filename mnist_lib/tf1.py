@@ -6,13 +6,16 @@ import contextlib
 import tensorflow.compat.v1 as tf
 
 
-def behave():
+def behave(verbose=False):
     """Graphs, sessions and reference variables: `sess.run([train_op, loss, global_step])`
     then returns the step after the update, as the notes' printed lines expect. TensorFlow's
-    INFO lines ("Restoring parameters from ...") stay off, in a notebook too."""
+    INFO lines ("Restoring parameters from ...") stay off, in a notebook too, and unless
+    `verbose`, so does the switch's own deprecation notice."""
+    level = tf.logging.get_verbosity()
+    if not verbose:
+        tf.logging.set_verbosity(tf.logging.ERROR)
     tf.disable_v2_behavior()
-    if tf.logging.get_verbosity() < tf.logging.WARN:
-        tf.logging.set_verbosity(tf.logging.WARN)
+    tf.logging.set_verbosity(max(level, tf.logging.WARN))
 
 
 @contextlib.contextmanager

@@ -1,4 +1,6 @@
-"""Shared fixtures: a data folder filled by the loader, and runners for the course scripts."""
+"""What several test files share: MNIST filled by the loader, small trained models, the one
+way to run a course script (in the foreground, run_script; in the background, Running), and
+the sample pictures and the app's answer line."""
 import os
 import queue
 import re
@@ -47,17 +49,41 @@ def mlp_dir(tmp_path_factory, data_dir):
     return str(path)
 
 
+PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]  # pic/0.png ... pic/9.png
+# The app's batch line: path, digits, confidence, and the "not sure" notice with its answers.
+ANSWER = r'^(.*): (\d+) \(([0-9.]+)%\)( not sure: (\d+) or (\d+)\?)?$'
+SERVING = r'^Serving the drawing page on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)$'
+
+
 def script_env(**extra):
+    """The tests' environment for a script: ours, unbuffered, with `extra`."""
     env = dict(os.environ, PYTHONUNBUFFERED='1')
     env.update(extra)
     return env
 
 
+def clean_env(**extra):
+    """A student's environment: no TF_CPP_MIN_LOG_LEVEL, nothing of ours set but the mirror."""
+    env = {k: os.environ[k] for k in ('PATH', 'HOME', 'MNIST_MIRROR', 'LANG') if k in os.environ}
+    env.update(extra)
+    return env
+
+
+def command(name, *args):
+    """The command line of a course script (or `-c`, code) run with this Python."""
+    return [sys.executable] + ([name] if name == '-c' else [os.path.join(ROOT, name)]) + [
+        str(a) for a in args]
+
+
 def run_script(name, *args, cwd=None, timeout=TIMEOUT, env=None, stdin=None):
     """Runs one of the course scripts; returns the CompletedProcess (text)."""
-    return subprocess.run([sys.executable, os.path.join(ROOT, name)] + [str(a) for a in args],
-                          cwd=cwd or ROOT, env=env or script_env(), input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command(name, *args), cwd=cwd or ROOT, env=env or script_env(),
+                          input=stdin, capture_output=True, text=True, timeout=timeout)
+
+
+def app(*args, stdin=None, **kwargs):
+    """Runs mnist_app.py (run_script)."""
+    return run_script('mnist_app.py', *args, stdin=stdin, **kwargs)
 
 
 class Running(object):
@@ -65,9 +91,8 @@ class Running(object):
 
     def __init__(self, name, *args, cwd=None, env=None):
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, name)] + [str(a) for a in args],
-            cwd=cwd or ROOT, env=env or script_env(), stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            command(name, *args), cwd=cwd or ROOT, env=env or script_env(),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines = []
         self._queue = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()

@@ -1,29 +1,21 @@
 """Lesson 6.1 part two: mnist_app.py on pic/ and on bad input, with models trained here."""
-import os
 import re
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_script
+from conftest import ANSWER, PIC, app
 from mnist_lib import picture
-
-PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
-ANSWER = r'^(.*): (\d) \(([0-9.]+)%\)( not sure: \d or \d\?)?$'
-
-
-def app(*args, stdin=None):
-    return run_script('mnist_app.py', *args, stdin=stdin)
 
 
 def test_batch_mode_gets_every_sample_right(mlp_dir):
     result = app('--model_dir', mlp_dir, *PIC)
     assert result.returncode == 0, result.stderr
     answers = re.findall(ANSWER, result.stdout, re.M)
-    assert [(path, int(digit)) for path, digit, _, _ in answers] == [(p, d) for d, p in
-                                                                  enumerate(PIC)]
-    assert all(0 < float(confidence) <= 100 for _, _, confidence, _ in answers)
+    assert [(path, digits) for path, digits, *_ in answers] == [(p, str(d)) for d, p in
+                                                               enumerate(PIC)]
+    assert all(0 < float(confidence) <= 100 for _, _, confidence, *_ in answers)
 
 
 def test_course_preprocessing_is_selectable(mlp_dir):

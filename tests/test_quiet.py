@@ -1,25 +1,19 @@
 """A plain run prints only the scripts' own lines; --verbose and TF_CPP_MIN_LOG_LEVEL bring
-TensorFlow's back; real errors stay visible. --mixed_precision trains and resumes both ways."""
+TensorFlow's back; real errors stay visible."""
 import os
 import re
-import subprocess
-import sys
+import signal
 
-from conftest import ROOT, TIMEOUT, posix_only
+from conftest import PIC, ROOT, SERVING, Running, clean_env, posix_only, run_script
 
 QUIET_START = posix_only("the quiet start (a forked stderr filter)")
 
-PIC1 = os.path.join(ROOT, 'pic', '1.png')
-PRECISION = (r'^(Training in bfloat16 mixed precision \(oneDNN, CPU\)|Training in float16 mixed '
-             r'precision \(GPU\)|Mixed precision is not available here)')
+PIC1 = PIC[1]
 
 
 def clean_run(name, *args, extra_env=None):
     """The script as a student runs it: no TF_CPP_MIN_LOG_LEVEL, nothing of ours set."""
-    env = {k: os.environ[k] for k in ('PATH', 'HOME', 'MNIST_MIRROR', 'LANG') if k in os.environ}
-    env.update(extra_env or {})
-    return subprocess.run([sys.executable, os.path.join(ROOT, name)] + [str(a) for a in args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    return run_script(name, *args, env=clean_env(**(extra_env or {})))
 
 
 def lines_match(text, patterns):
@@ -85,57 +79,22 @@ def test_verbose_or_the_users_own_level_shows_tensorflows_lines(mlp_dir):
 def test_real_errors_stay_visible():
     code = ('from mnist_lib import quiet; quiet.hush(); import tensorflow; import sys; '
             'sys.stderr.write("W0000 a warning of our own\\n"); raise RuntimeError("boom")')
-    env = {k: os.environ[k] for k in ('PATH', 'HOME') if k in os.environ}
-    result = subprocess.run([sys.executable, '-c', code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=TIMEOUT)
+    result = clean_run('-c', code)
     assert result.returncode == 1
     assert 'W0000 a warning of our own' in result.stderr
     assert 'Traceback' in result.stderr and 'RuntimeError: boom' in result.stderr
     assert 'absl::InitializeLog' not in result.stderr and 'oneDNN' not in result.stderr
 
 
-def test_mixed_precision_trains_and_resumes_both_ways(data_dir, tmp_path):
-    common = ['--data_dir', data_dir, '--model_dir', tmp_path, '--save_every', 2]
-    result = clean_run('mnist_backward.py', '--steps', 2, '--mixed_precision', *common)
-    assert result.returncode == 0 and result.stderr == '', result.stderr
-    said = [line for line in result.stdout.splitlines() if not line.startswith('Extracting')]
-    assert re.match(PRECISION, said[0])
-    result = clean_run('mnist_backward.py', '--steps', 4, *common)  # float32 resumes it
-    assert result.returncode == 0, result.stderr
-    assert 'Resuming from' in result.stdout and 'Reached 4 steps' in result.stdout
-    assert not re.search(PRECISION, result.stdout, re.M)  # the notes' float32: no line
-    result = clean_run('mnist_backward.py', '--steps', 6, '--mixed_precision', *common)
-    assert result.returncode == 0, result.stderr
-    assert 'Resuming from' in result.stdout and 'Reached 6 steps' in result.stdout
-
-
 @posix_only("the quiet start, and Ctrl-C sent as SIGINT")
 def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
-    env = {k: os.environ[k] for k in ('PATH', 'HOME', 'LANG') if k in os.environ}
-    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'mnist_app.py'), '--serve',
-                             '--port', '0', '--model_dir', mlp_dir], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', mlp_dir,
+                     env=clean_env())
     try:
-        line = proc.stdout.readline()
-        assert re.match(r'^Serving the drawing page on http://127\.0\.0\.1:\d+/ \(Ctrl-C to '
-                        r'stop\)$', line), line
-        proc.send_signal(2)
-        out, err = proc.communicate(timeout=60)
+        server.wait_for(SERVING, timeout=120)
+        server.proc.send_signal(signal.SIGINT)
+        status, lines, err = server.finish(timeout=60)
     finally:
-        proc.kill()
-    assert proc.returncode == 0
-    assert out == '' and err == '', err
-
-
-def test_mixed_precision_without_bfloat16_or_gpu_says_so(monkeypatch):
-    """The third branch, which this machine (it has bfloat16) cannot reach for real."""
-    import tensorflow.compat.v1 as tf
-    from mnist_lib import precision
-    monkeypatch.setattr(precision, 'cpu_has_bf16', lambda: False)
-    monkeypatch.setattr(tf.config, 'list_physical_devices', lambda kind: [])
-    config = tf.ConfigProto()
-    said = precision.configure(config, True)
-    assert said == ('Mixed precision is not available here (no GPU, no bfloat16 on this CPU); '
-                    'training in float32.')
-    assert config.graph_options.rewrite_options.auto_mixed_precision_onednn_bfloat16 == 0
-    assert precision.configure(tf.ConfigProto(), False) is None
+        server.kill()
+    assert status == 0
+    assert len(lines) == 1 and err == '', err
