@@ -50,6 +50,12 @@ SURE_FRAGMENT = 0.9  # ... reads it with this probability at least
 Candidate = collections.namedtuple('Candidate', 'inputs boxes penalty narrow')
 
 
+class LayoutError(PictureError):
+    """No number in the way the marks lie (too many rows or digits, only lines or specks):
+    the picture turned a quarter may still hold one. Other PictureErrors (blank, one blob,
+    noise) hold however it is turned."""
+
+
 def find_options(rgb):
     """rgb [H, W, 3] in [0, 1] -> the rows of the number, top to bottom: each a list of its
     groups of marks, left to right, each a list of Candidates, the likeliest first. A group
@@ -87,7 +93,7 @@ def find_options(rgb):
         mask &= ~taken
         labels, boxes = marks.marks(mask)
     if not boxes:
-        raise PictureError('holds no digit (only lines)')
+        raise LayoutError('holds no digit (only lines)')
     height = typical_height(boxes)
     turn = None
     angle = rowing.slant([b for b in boxes if b[3] - b[1] >= NO_DIGIT * height], height)
@@ -107,11 +113,11 @@ def find_options(rgb):
             found.append(_row(row, boxes, row_height))
     found = [row for row in found if row]
     if sum(len(row) for row in found) > MAX_MARKS:
-        raise PictureError('holds %d separate marks (at most %d digits are read in one '
+        raise LayoutError('holds %d separate marks (at most %d digits are read in one '
                            'number): is it a number on plain paper?'
                            % (sum(len(row) for row in found), MAX_MARKS))
     if len(found) > MAX_ROWS:
-        raise PictureError('holds %d rows of marks (at most %d are read)'
+        raise LayoutError('holds %d rows of marks (at most %d are read)'
                            % (len(found), MAX_ROWS))
     options = []
     for row in found:
@@ -134,7 +140,7 @@ def find_options(rgb):
                                             1.0 - SURE_FRAGMENT, []))
             options[-1].append(candidates)
     if not options:
-        raise PictureError('holds no digit (only specks)')
+        raise LayoutError('holds no digit (only specks)')
     return options
 
 

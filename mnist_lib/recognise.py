@@ -63,19 +63,20 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None):
 
 def _read_number(rgb, model, spent):
     """The number in `rgb` [H, W, 3] as a Reading. A picture stored sideways (a phone photo
-    without its EXIF turn) shows its digits in a column: when the upright reading fails, or
-    reads rows of one digit each, the picture is read turned a quarter each way too, and the
-    surest reading wins if it is sure (boxes always in `rgb`'s pixels)."""
+    without its EXIF turn) shows its digits in a column: when the upright reading fails for
+    the way its marks lie, or reads several rows that are each one digit or unsure, the
+    picture is read turned a quarter each way too, and the surest reading wins if it is sure
+    (boxes always in `rgb`'s pixels)."""
     try:
         best = _read_turned(rgb, model, 0, spent)
-        if len(best.rows) < 2 or max(best.rows) > 1:
+        if len(best.rows) < 2 or (max(best.rows) > 1 and confidence(best) >= UNSURE_BELOW):
             return best
-    except picture.PictureError as e:
+    except digit_finder.LayoutError as e:
         best, error = None, e
     for quarter in (1, 3):
         try:
             other = _read_turned(rgb, model, quarter, spent)
-        except picture.PictureError:
+        except digit_finder.LayoutError:
             continue
         if confidence(other) >= UNSURE_BELOW and (best is None
                                                    or confidence(other) > confidence(best)):
@@ -102,8 +103,8 @@ def _read_turned(rgb, model, quarter, spent):
     rows = [sum(len(s.candidate.inputs) for s in row) for row in chosen]
     chosen = [s for row in chosen for s in row]
     if not sum(rows):
-        raise picture.PictureError('holds no digit (only marks the network cannot read '
-                                   'as digits)')
+        raise digit_finder.LayoutError('holds no digit (only marks the network cannot '
+                                       'read as digits)')
     h, w = rgb.shape[:2]
     back = {0: lambda x0, y0, x1, y1: (x0, y0, x1, y1),  # a box in the turned picture
             1: lambda x0, y0, x1, y1: (w - y1, x0, w - y0, x1),

@@ -82,3 +82,25 @@ def test_a_number_stored_sideways_is_read_turned(mlp_dir, tmp_path):
     height = picture.load(str(tmp_path / 'upright.png'), digits.WORK_SIDE).shape[0]
     assert turned.boxes == [(height - y1, x0, height - y0, x1)  # the upright boxes, turned
                             for x0, y0, x1, y1 in level.boxes]
+
+
+def test_only_a_layout_refusal_is_tried_turned(mlp_dir, tmp_path, monkeypatch):
+    """Rows of one mark each may be a number on its side: tried turned. One large blob is
+    one blob however it is turned: refused after one look."""
+    calls = []
+    find = digits.find_options
+    monkeypatch.setattr(digits, 'find_options', lambda rgb: calls.append(rgb.shape) or find(rgb))
+    model = mnist_app.open_model('mlp', mlp_dir)
+    blob = Image.new('L', (400, 300), 255)
+    ImageDraw.Draw(blob).rectangle([(50, 50), (350, 250)], fill=0)
+    blob.save(tmp_path / 'blob.png')
+    try:
+        recognise.read(str(tmp_path / 'blob.png'), model, number=True)
+        raise AssertionError('a blob was read as a number')
+    except picture.PictureError as e:
+        assert not isinstance(e, digits.LayoutError) and 'one large blob' in str(e)
+    assert calls == [(300, 400, 3)]
+    calls.clear()
+    mnist_number('47', seed=6).rotate(90, expand=True).save(tmp_path / 'side.png')
+    assert recognise.number_text(recognise.read(str(tmp_path / 'side.png'), model, True)) == '47'
+    assert len(calls) == 3 and calls[1] == calls[0][1::-1] + (3,)
