@@ -10,6 +10,7 @@ import argparse
 import os
 import statistics
 import tempfile
+import time
 
 import numpy as np
 from PIL import Image
@@ -162,16 +163,21 @@ def number_timing(model, folder):
     noisy = np.asarray(page, np.float32) + rng.normal(0, 5, (3000, 4000, 3))
     path = os.path.join(folder, 'phone_2026.jpg')
     make_pictures.save_photo(Image.fromarray(np.uint8(np.clip(noisy, 0, 255))), path, rng)
-    runs = []
+    runs, cpu = [], []
     for _ in range(7):
         timings = {}
+        started = time.process_time()
         found = recognise.read(path, model, number=True, timings=timings).digits
+        cpu.append(time.process_time() - started)
         runs.append(timings)
     med = {k: 1000 * statistics.median(t[k] for t in runs[1:]) for k in runs[0]}
     print('\n4-digit number on a 4000x3000 JPEG photo (%s read as %s): %.0f ms after the model '
           'is loaded (reading %.0f ms, finding the digits %.0f ms, the network %.1f ms; '
-          'median of 6)' % (model.kind, ''.join(map(str, found)), sum(med.values()),
-                            med['decode'], med['preprocess'], med['network']))
+          'median of 6); CPU time %.0f ms; load average %.1f on %d CPUs'
+          % (model.kind, ''.join(map(str, found)), sum(med.values()), med['decode'],
+             med['preprocess'], med['network'], 1000 * statistics.median(cpu[1:]),
+             os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan'),
+             os.cpu_count()))
 
 
 def unsure(model_dirs):
