@@ -4,6 +4,7 @@ the sample pictures and the app's answer line."""
 import os
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -53,6 +54,29 @@ PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]  # pic/0.png 
 # The app's batch line: path, digits, confidence, and the "not sure" notice with its answers.
 ANSWER = r'^(.*): (\d+) \(([0-9.]+)%\)( not sure: (\d+) or (\d+)\?)?$'
 SERVING = r'^Serving the drawing page on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)$'
+
+
+@pytest.fixture(scope='session')
+def models_dir(mlp_dir, data_dir, tmp_path_factory):
+    """model/ as a student has it: the MLP, and LeNet-5 (300 steps) in lenet5/."""
+    path = tmp_path_factory.mktemp('models')
+    for name in os.listdir(mlp_dir):
+        if os.path.isfile(os.path.join(mlp_dir, name)):
+            shutil.copy(os.path.join(mlp_dir, name), path)
+    result = run_script('mnist_lenet5_backward.py', '--steps', 300, '--data_dir', data_dir,
+                        '--model_dir', path / 'lenet5', '--seed', 1)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture(scope='session')
+def url(models_dir):
+    """http://127.0.0.1:<port> of mnist_app.py --serve on models_dir, for the whole run."""
+    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', models_dir)
+    try:
+        yield 'http://127.0.0.1:%d' % int(server.wait_for(SERVING, timeout=120).group(1))
+    finally:
+        server.kill()
 
 
 def script_env(**extra):

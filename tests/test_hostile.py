@@ -14,7 +14,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import threading
 import time
 
@@ -22,11 +21,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_script, script_env
+from conftest import PIC, ROOT, command, run_script, script_env
 
 SERVING = r'^Serving the drawing page on http://[^/]+:(\d+)/ \(Ctrl-C to stop\)$'
 LOG = re.compile(r'^\S+ (\S+) (\S+) (\d{3}) \d+ ms$')
-PIC7 = os.path.join(ROOT, 'pic', '7.png')
+PIC7 = PIC[7]
 
 
 class Server(object):
@@ -36,9 +35,8 @@ class Server(object):
         self.err_path = os.path.join(str(folder), 'server-stderr-%d.txt' % time.time_ns())
         self.err = open(self.err_path, 'w')
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, 'mnist_app.py'), '--serve', '--port', '0',
-             '--model_dir', str(model_dir)] + list(args), cwd=ROOT, env=script_env(),
-            stdout=subprocess.PIPE, stderr=self.err, text=True)
+            command('mnist_app.py', '--serve', '--port', 0, '--model_dir', model_dir, *args),
+            cwd=ROOT, env=script_env(), stdout=subprocess.PIPE, stderr=self.err, text=True)
         line = self.proc.stdout.readline()
         match = re.match(SERVING, line)
         assert match, (line, self.stderr())
@@ -397,6 +395,11 @@ def test_past_the_cap_an_idle_connection_makes_room_or_503(loop):
     assert got[0][0] == 503 and 'Retry-After: ' in got[0][1]
     for s in partial:
         s.close()
+    deadline = time.time() + 30  # until the loop has seen them go (slow on a loaded machine)
+    while replies(exchange(port, b'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close'
+                                 b'\r\n\r\n', wait=10))[0][0] != 200:
+        assert time.time() < deadline
+        time.sleep(0.2)
     idle = [socket.create_connection(('127.0.0.1', port)) for _ in range(3)]
     time.sleep(0.5)
     got = replies(exchange(port, b'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close'
@@ -457,7 +460,7 @@ for line in sys.stdin:  # each line asks how often accepting was tried so far
 
 
 def test_out_of_file_descriptors_the_loop_rests_then_serves_again():
-    child = subprocess.Popen([sys.executable, '-c', FD_STARVED, ROOT], stdin=subprocess.PIPE,
+    child = subprocess.Popen(command('-c', FD_STARVED, ROOT), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
 
     def tries():
@@ -545,8 +548,7 @@ def exchange_rest(s):
 def test_ctrl_c_as_the_server_starts_20_times_beside_a_cpu_hog(mlp_dir, tmp_path):
     """The stop that hung: Ctrl-C the moment the Serving line appears, on a busy machine, also
     when SIGINT was ignored by whoever started us (a background job of a shell script)."""
-    hogs = [subprocess.Popen([sys.executable, '-c', 'while True: pass'])
-            for _ in range(os.cpu_count() or 2)]
+    hogs = [subprocess.Popen(command('-c', 'while True: pass'))]  # a CPU hog
     try:
         for k in range(20):
             preexec = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if k % 2 else None
@@ -554,9 +556,9 @@ def test_ctrl_c_as_the_server_starts_20_times_beside_a_cpu_hog(mlp_dir, tmp_path
             running.err_path = str(tmp_path / ('stderr-%d.txt' % k))
             running.err = open(running.err_path, 'w')
             running.proc = subprocess.Popen(
-                [sys.executable, os.path.join(ROOT, 'mnist_app.py'), '--serve', '--port', '0',
-                 '--model_dir', mlp_dir], cwd=ROOT, env=script_env(), stdout=subprocess.PIPE,
-                stderr=running.err, text=True, preexec_fn=preexec)
+                command('mnist_app.py', '--serve', '--port', 0, '--model_dir', mlp_dir),
+                cwd=ROOT, env=script_env(), stdout=subprocess.PIPE, stderr=running.err,
+                text=True, preexec_fn=preexec)
             try:
                 line = running.proc.stdout.readline()
                 assert re.match(SERVING, line), (line, running.proc.wait(), running.stderr())

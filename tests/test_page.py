@@ -10,8 +10,7 @@ import os
 
 import pytest
 
-from conftest import ROOT
-from test_server import SERVING, models_dir  # noqa: F401  (the fixture, shared)
+from conftest import PIC
 
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 INSTALL = ('Chromium: sudo apt-get install -y chromium (Debian/Ubuntu, needs root; or set '
@@ -34,7 +33,6 @@ if missing():
         pytest.skip('browser tests: %s. To run them: %s.' % (missing(), INSTALL),
                     allow_module_level=True)
     pytest.fail('browser tests in CI: %s. Install: %s.' % (missing(), INSTALL), pytrace=False)
-PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
 
 # Strokes on the 280x280 pad, in pad pixels.
 STROKES = {
@@ -61,16 +59,6 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope='module')
-def url(models_dir):  # noqa: F811
-    from conftest import Running
-    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', models_dir)
-    try:
-        yield 'http://127.0.0.1:%d/' % int(server.wait_for(SERVING, timeout=120).group(1))
-    finally:
-        server.kill()
-
-
 @pytest.fixture
 def page(browser, url):
     page = browser.new_page(viewport={'width': 800, 'height': 1000})
@@ -80,18 +68,38 @@ def page(browser, url):
     page.close()
 
 
+# The test's own marker (app.js has none): true once the page shows the next answer or error.
+WATCH = """() => {
+  window.answeredForTest = false;
+  new MutationObserver((changes, observer) => {
+    observer.disconnect();
+    window.answeredForTest = true;
+  }).observe(document.querySelector('main'),
+             {subtree: true, childList: true, characterData: true, attributeFilter: ['hidden']});
+}"""
+
+
+def until_answered(page, action):
+    """Does `action` and waits until the page has shown what the server answered."""
+    page.evaluate(WATCH)
+    action()
+    page.wait_for_function('window.answeredForTest', timeout=30000)
+
+
 def draw(page, strokes, dx=0):
     box = page.locator('#pad').bounding_box()
     scale = box['height'] / 280.0
-    for stroke in strokes:
-        page.evaluate('window.roundTripMs = null')
+
+    def stroke_with_mouse(stroke):
         x, y = stroke[0]
         page.mouse.move(box['x'] + (x + dx) * scale, box['y'] + y * scale)
         page.mouse.down()
         for x, y in stroke[1:]:
             page.mouse.move(box['x'] + (x + dx) * scale, box['y'] + y * scale, steps=6)
         page.mouse.up()
-        page.wait_for_function('window.roundTripMs !== null', timeout=30000)
+
+    for stroke in strokes:
+        until_answered(page, lambda: stroke_with_mouse(stroke))
 
 
 def shown(page):
@@ -120,8 +128,7 @@ def test_two_digit_number(page):
 
 
 def test_photo_upload(page):
-    page.set_input_files('#photo', PIC[3])
-    page.wait_for_function('window.roundTripMs !== null')
+    until_answered(page, lambda: page.set_input_files('#photo', PIC[3]))
     assert shown(page) == ('3', 10, 1)
 
 
@@ -129,9 +136,7 @@ def test_undo_and_clear(page):
     draw(page, STROKES['1'])
     first = page.inner_text('#answer')
     draw(page, [[(60, 200), (230, 200)]])  # a second stroke changes the picture
-    page.evaluate('window.roundTripMs = null')
-    page.click('#undo')
-    page.wait_for_function('window.roundTripMs !== null')
+    until_answered(page, lambda: page.click('#undo'))
     assert page.inner_text('#answer') == first == '1'
     page.click('#clear')
     assert shown(page) == ('', 0, 0)

@@ -14,39 +14,12 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_script
-
-PIC = [os.path.join(ROOT, 'pic', '%d.png' % d) for d in range(10)]
-SERVING = r'^Serving the drawing page on http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)$'
-
-
-@pytest.fixture(scope='module')
-def models_dir(mlp_dir, data_dir, tmp_path_factory):
-    """model/ as a student has it: the MLP, and LeNet-5 in lenet5/."""
-    path = tmp_path_factory.mktemp('models')
-    for name in os.listdir(mlp_dir):
-        if os.path.isfile(os.path.join(mlp_dir, name)):
-            shutil.copy(os.path.join(mlp_dir, name), path)
-    result = run_script('mnist_lenet5_backward.py', '--steps', 300, '--data_dir', data_dir,
-                        '--model_dir', path / 'lenet5', '--seed', 1)
-    assert result.returncode == 0, result.stderr
-    return path
-
+from conftest import PIC, SERVING, run_script
 
 def start(running, model_dir):
     server = running('mnist_app.py', '--serve', '--port', 0, '--model_dir', model_dir)
     port = int(server.wait_for(SERVING, timeout=120).group(1))
     return server, 'http://127.0.0.1:%d' % port
-
-
-@pytest.fixture(scope='module')
-def url(models_dir):
-    from conftest import Running
-    server = Running('mnist_app.py', '--serve', '--port', 0, '--model_dir', models_dir)
-    try:
-        yield 'http://127.0.0.1:%d' % int(server.wait_for(SERVING, timeout=120).group(1))
-    finally:
-        server.kill()
 
 
 def call(url, path, body=None, method=None, headers=None):

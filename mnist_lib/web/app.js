@@ -10,7 +10,6 @@ const PEN = 18 / 280;          // stroke width as a share of the pad's height (M
 let strokes = [];              // each stroke: [[x, y], ...] in canvas pixels
 let drawing = null;
 let sent = 0;                  // numbers the requests; an answer to an older one is dropped
-window.roundTripMs = null;     // browser stroke -> answer (or error) on screen: benchmarks
 
 function redraw() {
   ink.fillStyle = '#fff';
@@ -58,8 +57,7 @@ pad.addEventListener('pointerup', endStroke);
 pad.addEventListener('pointercancel', endStroke);
 
 function sendPad() {
-  const started = performance.now();
-  pad.toBlob((blob) => post(blob, started), 'image/png');
+  pad.toBlob((blob) => post(blob), 'image/png');
 }
 
 function showError(text) {
@@ -75,7 +73,7 @@ function clearAnswer() {
   showError('');
 }
 
-async function post(body, started) {
+async function post(body) {
   const mine = ++sent;
   const url = '/predict?model=' + encodeURIComponent($('model').value || 'mlp') +
               '&number=' + ($('number').checked ? '1' : '0');
@@ -96,7 +94,6 @@ async function post(body, started) {
   } else {
     show(answer);
   }
-  window.roundTripMs = performance.now() - started;
 }
 
 function show(answer) {
@@ -149,7 +146,7 @@ $('number').addEventListener('change', () => {
 $('model').addEventListener('change', () => { if (strokes.length) sendPad(); });
 $('photo').addEventListener('change', () => {
   const file = $('photo').files[0];
-  if (file) post(file, performance.now());
+  if (file) post(file);
   $('photo').value = '';
 });
 for (const name of ['dragenter', 'dragover']) {
@@ -160,7 +157,7 @@ document.addEventListener('drop', (event) => {
   event.preventDefault();
   pad.classList.remove('drop');
   const file = event.dataTransfer.files[0];
-  if (file) post(file, performance.now());
+  if (file) post(file);
 });
 
 async function loadModels() {
