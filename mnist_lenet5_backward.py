@@ -35,6 +35,7 @@ MOVING_AVERAGE_DECAY = 0.99  # decay of the weights' moving averages
 MODEL_SAVE_PATH = os.path.join(paths.MODEL_DIR, 'lenet5')  # apart from the MLP's
 MODEL_NAME = 'mnist_model'
 PRINT_EVERY = 100            # the notes print the loss every 100 steps
+AUGMENTED = 0.5              # --augment distorts this part of each batch (the MLP: a quarter)
 OPTIMIZERS = {'sgd': tf.train.GradientDescentOptimizer, 'adam': tf.train.AdamOptimizer}
 
 
@@ -55,8 +56,8 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
                                         mnist_lenet5_forward.IMAGE_SIZE,
                                         mnist_lenet5_forward.NUM_CHANNELS])
         y_ = tf.placeholder(tf.float32, [None, mnist_lenet5_forward.OUTPUT_NODE])
-        y = mnist_lenet5_forward.forward(augment.batch(x) if augment_images else x, True,
-                                         regularizer or None, fc_size)
+        y = mnist_lenet5_forward.forward(augment.batch(x, AUGMENTED) if augment_images else x,
+                                         True, regularizer or None, fc_size)
         global_step = tf.Variable(0, trainable=False)
 
         ce = tf.nn.sparse_softmax_cross_entropy_with_logits(logits=y, labels=tf.argmax(y_, 1))

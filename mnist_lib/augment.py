@@ -1,8 +1,8 @@
-"""--augment: each training image distorted at random, within what real handwriting does.
+"""--augment: training images distorted at random, within what real handwriting does.
 
 MNIST's writers slant, stretch and press their pens in their own ways; a student's photo or
-drawing, put into MNIST's normalisation by the app, still carries its writer's. Each image
-of a training batch gets its own random
+drawing, put into MNIST's normalisation by the app (size and place, not slant or shape),
+still carries its writer's. Each distorted image gets its own random
 
     stroke width   thinner or thicker (the stroke's soft edges faded or saturated);
     rotation       up to ROTATE_DEGREES either way;
@@ -13,8 +13,14 @@ of a training batch gets its own random
 done in the graph (TensorFlow image ops, CPU and GPU alike), so no variable is added: a
 checkpoint trained with or without it is the same network, and a run may resume either way.
 Only the training step sees it; validation, the test script and the app read plain images.
+Shifts and sizes vary a little, although the app centres and sizes every digit: they keep
+the MLP, which has no convolution, from leaning on exact pixel places.
 
-    y = mnist_forward.forward(augment.batch(x) if augment else x, REGULARIZER)
+A part of each batch is distorted, the rest left plain: distorting costs about as much per
+image as an MLP step, so the MLP distorts a quarter (it sees each image ~180 times in 50000
+steps); LeNet-5's step costs far more, and it distorts half.
+
+    y = mnist_forward.forward(augment.batch(x) if augment_images else x, REGULARIZER)
 """
 import math
 
@@ -23,19 +29,19 @@ import tensorflow.compat.v1 as tf
 SIZE = 28             # MNIST images are SIZE x SIZE, the digit in a 20x20 box centred by mass
 ROTATE_DEGREES = 12   # rotation, uniform in +-this
 SHEAR = 0.25          # slant: x moves by up to this times y, either way (about 14 degrees)
-SCALE = 0.08          # size: a factor in [1 / (1 + SCALE), 1 + SCALE], log-uniform
-ASPECT = 0.2          # width over height: likewise, on top of the size
-SHIFT = 1.0           # pixels, uniform in +-this, in x and in y
+SCALE = 0.12          # size: a factor in [1 / (1 + SCALE), 1 + SCALE], log-uniform
+ASPECT = 0.3          # width over height: likewise, on top of the size
+SHIFT = 2.0           # pixels, uniform in +-this, in x and in y
 STROKE = 0.5          # strokes: grey levels below up to this fade, or above 1 - this saturate
-AUGMENTED = 0.25      # the part of each batch distorted: it costs a step of the MLP in time
+AUGMENTED = 0.25      # the part of a batch distorted: all of it would cost an MLP step's time
 
 
-def batch(x):
+def batch(x, part=AUGMENTED):
     """x: a batch of images in [0, 1], white on black, [N, 784] or [N, 28, 28, 1] -> the same
-    shape, its first AUGMENTED part distorted (each image its own way), the rest as it was.
-    The batches come shuffled, so which images those are is random."""
+    shape, its first `part` distorted (each image its own way), the rest as it was. The
+    batches come shuffled, so which images those are is random."""
     images = tf.reshape(x, [-1, SIZE, SIZE, 1])
-    k = tf.cast(tf.ceil(AUGMENTED * tf.cast(tf.shape(images)[0], tf.float32)), tf.int32)
+    k = tf.cast(tf.ceil(part * tf.cast(tf.shape(images)[0], tf.float32)), tf.int32)
     distorted = stroke_width(transform(images[:k], random_transforms(k)))
     return tf.reshape(tf.concat([distorted, images[k:]], 0), tf.shape(x))
 
