@@ -9,6 +9,7 @@ import tensorflow.compat.v1 as tf
 
 from mnist_lib import paths
 from mnist_lib import quiet
+from mnist_lib import tf1
 from mnist_lib import training
 from mnist_lib.errors import UsageError
 
@@ -35,11 +36,7 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
                          '(default: none, different every run).')
     flags.DEFINE_bool('mixed_precision', False, 'Compute in bfloat16 (CPU with AVX512_BF16/AMX) '
                       'or float16 (GPU); variables and checkpoints stay float32.')
-    flags.DEFINE_bool('augment', False, 'Distort a quarter of each training batch at random '
-                      '(rotation, slant, size, shift, stroke width), for your own photos and '
-                      'drawings; validation and test images stay as they are. A run may resume '
-                      'with it on or off.')
-    flags.DEFINE_bool('augment', False, 'Distort a quarter of each training batch at random '
+    flags.DEFINE_bool('augment', False, 'Distort part of each training batch at random '
                       '(rotation, slant, size, shift, stroke width), for your own photos and '
                       'drawings; validation and test images stay as they are. A run may resume '
                       'with it on or off.')
@@ -102,9 +99,9 @@ def run(main, takes_args=False, errors=()):
     def start(argv):
         if len(argv) > 1 and not takes_args:
             raise app.UsageError('unexpected argument(s): %s' % ' '.join(argv[1:]))
+        tf1.behave(FLAGS.verbose)
         if not FLAGS.verbose:
             tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
-        tf.disable_v2_behavior()
         return main(argv)
 
     if quiet.interactive():
