@@ -10,7 +10,7 @@ import pytest
 import tensorflow.compat.v1 as tf
 from PIL import Image, ImageDraw
 
-from conftest import ROOT, run_script
+from conftest import ANSWER, PIC, ROOT, app
 from mnist_lib import digits
 import mnist_app
 from mnist_lib import picture
@@ -20,13 +20,6 @@ sys.path.insert(0, os.path.join(ROOT, 'synthetic'))
 import make_numbers  # noqa: E402  (the stroke-drawn numbers, synthetic/)
 
 tf.disable_v2_behavior()
-ANSWER = r'^(.*): (\d+) \(([0-9.]+)%\)( not sure: (\d+) or (\d+)\?)?$'
-
-
-def app(*args, stdin=None):
-    return run_script('mnist_app.py', *args, stdin=stdin)
-
-
 def find(im):
     return digits.find(np.asarray(im.convert('RGB'), np.float32) / 255.0)
 
@@ -94,9 +87,9 @@ def test_number_interactive(mlp_dir, tmp_path):
 
 def test_single_digit_save_input_name(mlp_dir, tmp_path):
     seen = tmp_path / 'seen'
-    result = app('--model_dir', mlp_dir, '--save_input', seen, os.path.join(ROOT, 'pic', '4.png'))
+    result = app('--model_dir', mlp_dir, '--save_input', seen, PIC[4])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith('%s: 4 (' % os.path.join(ROOT, 'pic', '4.png'))
+    assert result.stdout.startswith('%s: 4 (' % PIC[4])
     assert os.listdir(seen) == ['4.png']
 
 
@@ -151,7 +144,7 @@ def bad_number_pictures(folder):
 
 def test_bad_number_pictures(mlp_dir, tmp_path):
     bad = bad_number_pictures(tmp_path)
-    paths = [os.path.join(ROOT, 'pic', '3.png')] + [str(tmp_path / n) for n in bad]
+    paths = [PIC[3]] + [str(tmp_path / n) for n in bad]
     result = app('--model_dir', mlp_dir, '--number', *paths)
     assert result.returncode == 1
     assert 'Traceback' not in result.stderr
@@ -165,7 +158,7 @@ def test_unwritable_save_input_fails_before_any_picture(mlp_dir, tmp_path):
     blocker = tmp_path / 'a_file'
     blocker.write_text('')
     result = app('--model_dir', mlp_dir, '--save_input', blocker / 'seen',
-                 os.path.join(ROOT, 'pic', '1.png'))
+                 PIC[1])
     assert result.returncode == 1
     assert result.stdout == ''
     assert result.stderr.strip().splitlines()[-1].startswith(
@@ -225,7 +218,7 @@ def test_small_crop_and_large_rotated_photo(tmp_path):
 
 def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
     result = app('--model_dir', mlp_dir, '--number', '--preprocess', 'course',
-                 os.path.join(ROOT, 'pic', '1.png'))
+                 PIC[1])
     assert result.returncode == 1 and result.stdout == ''
     assert result.stderr.strip().splitlines()[-1] == (
         'mnist_app.py: error: --number reads with --preprocess mnist only')
@@ -328,10 +321,10 @@ def test_a_dot_grid_is_refused_before_its_marks_are_grouped(mlp_dir, tmp_path):
     Image.fromarray(grid).save(tmp_path / 'dots.png')
     assert os.path.getsize(tmp_path / 'dots.png') < 20000
     result = app('--model_dir', mlp_dir, '--number', tmp_path / 'dots.png',
-                 os.path.join(ROOT, 'pic', '3.png'))
+                 PIC[3])
     assert result.returncode == 1 and 'Traceback' not in result.stderr
     refused, read = result.stdout.splitlines()
     assert re.match(r'^.*dots\.png: error: holds (\d+) separate marks \(more than %d\)'
                     % digits.MAX_SEEN, refused)
     assert int(re.match(r'.*holds (\d+)', refused).group(1)) > digits.MAX_SEEN
-    assert read.startswith('%s: 3 (' % os.path.join(ROOT, 'pic', '3.png'))
+    assert read.startswith('%s: 3 (' % PIC[3])

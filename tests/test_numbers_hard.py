@@ -5,8 +5,8 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw
 
-from conftest import run_script
-from test_numbers import ANSWER, find, mnist_number
+from conftest import ANSWER, app
+from test_numbers import mnist_number
 import mnist_app
 from mnist_lib import digits
 from mnist_lib import groups
@@ -69,7 +69,7 @@ def test_a_number_stored_sideways_is_read_turned(mlp_dir, tmp_path):
     upright.save(tmp_path / 'upright.png')
     upright.rotate(-90, expand=True).save(tmp_path / 'clockwise.png')
     upright.rotate(90, expand=True).save(tmp_path / 'counter.png')
-    result = run_script('mnist_app.py', '--model_dir', mlp_dir, '--number',
+    result = app('--model_dir', mlp_dir, '--number',
                         tmp_path / 'upright.png', tmp_path / 'clockwise.png',
                         tmp_path / 'counter.png')
     assert result.returncode == 0, result.stderr
@@ -88,8 +88,9 @@ def test_only_a_layout_refusal_is_tried_turned(mlp_dir, tmp_path, monkeypatch):
     """Rows of one mark each may be a number on its side: tried turned. One large blob is
     one blob however it is turned: refused after one look."""
     calls = []
-    find = digits.find_options
-    monkeypatch.setattr(digits, 'find_options', lambda rgb: calls.append(rgb.shape) or find(rgb))
+    find_options = digits.find_options
+    monkeypatch.setattr(digits, 'find_options',
+                        lambda rgb: calls.append(rgb.shape) or find_options(rgb))
     model = mnist_app.open_model('mlp', mlp_dir)
     blob = Image.new('L', (400, 300), 255)
     ImageDraw.Draw(blob).rectangle([(50, 50), (350, 250)], fill=0)
