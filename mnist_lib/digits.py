@@ -73,7 +73,7 @@ def find_options(rgb):
                            'paper?' % (len(boxes), MAX_SEEN))
     surfaces = _surfaces(labels, boxes)
     if len(surfaces):
-        mask &= ~np.isin(labels, surfaces + 1)
+        ink, mask = _without_surface(work, ink, mask, np.isin(labels, surfaces + 1))
         labels, boxes = marks.marks(mask)
     mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
                                    boxes)
@@ -163,6 +163,24 @@ def _surfaces(labels, boxes):
         return np.zeros(0, int)
     return np.flatnonzero((widths > SURFACE * np.median(strokes)) & (sides >= STROKE_LENGTH
                                                                        * np.median(strokes)))
+
+
+def _without_surface(work, ink, mask, surface):
+    """The ink and its mask without the `surface` pixels (a sleeve, a shadow, a card's edge).
+    A surface far darker than the writing holds the picture's threshold up and breaks faint
+    strokes: the threshold is chosen again without it (never higher), and what joins the
+    surface at the new threshold goes with it."""
+    contrast, smooth = picture.contrast(work)
+    outside = smooth[~_grow(surface)]
+    if not outside.size or outside.max() <= 0:
+        return ink, mask & ~surface
+    threshold = picture.ink_threshold(outside)
+    if threshold >= picture.ink_threshold(smooth):
+        return ink, mask & ~surface
+    lower = smooth > threshold
+    labels, _ = marks.marks(lower)
+    lower &= ~np.isin(labels, np.unique(labels[surface & lower]))
+    return np.where(smooth > 0.5 * threshold, contrast, 0.0), lower
 
 
 def _row(row, boxes, height):

@@ -138,13 +138,25 @@ def find_ink(rgb):
     """Returns (ink, mask, smooth): ink [H, W] in [0, 1] with its faint fringe cleared, the
     pixels that are surely ink, and the ink's 3x3 mean. Ink is whatever differs from the paper
     under it, in any colour and either polarity; the threshold adapts to the picture."""
-    ink = np.abs(rgb - _background(rgb)).max(axis=2)
-    smooth = _box3(ink)  # a 3x3 mean: specks fade to 1/9, strokes keep 1/3 or more
+    ink, smooth = contrast(rgb)
     if smooth.max() < MIN_CONTRAST:
         raise PictureError('holds no digit (the picture is blank)')
-    threshold = max(_otsu(smooth / smooth.max()) * smooth.max(), 0.25 * smooth.max())
+    threshold = ink_threshold(smooth)
     mask = smooth > threshold
     return np.where(smooth > 0.5 * threshold, ink, 0.0), mask, smooth
+
+
+def contrast(rgb):
+    """(ink, smooth): how much each pixel differs from the paper under it [H, W], in any
+    colour and either polarity, and its 3x3 mean (specks fade to 1/9, strokes keep 1/3)."""
+    ink = np.abs(rgb - _background(rgb)).max(axis=2)
+    return ink, _box3(ink)
+
+
+def ink_threshold(values):
+    """The smoothed contrast above which a pixel is surely ink, from the `values` it takes
+    over the paper: Otsu's split, and at least a quarter of the strongest."""
+    return max(_otsu(values / values.max()) * values.max(), 0.25 * values.max())
 
 
 def normalise(ink, mask):
