@@ -32,6 +32,8 @@ SURFACE = 3.0        # marks whose strokes are this many times the writing's wid
 STROKE_LENGTH = 5    # marks this many times as long as their strokes are wide are writing
 PAGE_LINE = 0.6      # runs over this share of the picture's width are lines, and upright
 PAGE_UPRIGHT = 0.95  # runs over this share of its height (a 1 in a tight crop is not) ...
+FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its sides, and
+ENCLOSED = 0.05      # ... a frame holds a mark at least this share of its height
 LINE = 1.2           # ... and, once the digits' height H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
 SPECK = 0.3          # marks smaller than this * H both ways are specks
@@ -77,6 +79,11 @@ def find_options(rgb):
         labels, boxes = marks.marks(mask)
     mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
                                    boxes)
+    for frame in _frames(boxes):  # a box drawn around the digits: its sides are lines
+        x0, y0, x1, y1 = frame
+        mask, sides = marks.drop_lines(mask, FRAME_SIDE * (x1 - x0), FRAME_SIDE * (y1 - y0),
+                                       [frame])
+        lines |= sides
     if lines.any():
         labels, boxes = marks.marks(mask)
     height = typical_height(boxes)
@@ -163,6 +170,17 @@ def _surfaces(labels, boxes):
         return np.zeros(0, int)
     return np.flatnonzero((widths > SURFACE * np.median(strokes)) & (sides >= STROKE_LENGTH
                                                                        * np.median(strokes)))
+
+
+def _frames(boxes):
+    """The boxes of the marks that hold another mark at least ENCLOSED of their height
+    inside their box (a drawn box, a form field, a cell around the digits)."""
+    found = []
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        if any(j != i and x0 < a and y0 < b and c < x1 and d < y1
+               and d - b >= ENCLOSED * (y1 - y0) for j, (a, b, c, d) in enumerate(boxes)):
+            found.append((x0, y0, x1, y1))
+    return found
 
 
 def _without_surface(work, ink, mask, surface):
