@@ -33,7 +33,7 @@ SCALE = 0.12          # size: a factor in [1 / (1 + SCALE), 1 + SCALE], log-unif
 ASPECT = 0.3          # width over height: likewise, on top of the size
 SHIFT = 2.0           # pixels, uniform in +-this, in x and in y
 STROKE = 0.5          # strokes: grey levels below up to this fade, or above 1 - this saturate
-AUGMENTED = 0.25      # the part of a batch distorted: all of it would cost an MLP step's time
+AUGMENTED = 0.15      # the part of a batch distorted: all of it would cost an MLP step's time
 
 
 def batch(x, part=AUGMENTED):
