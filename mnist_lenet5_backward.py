@@ -35,7 +35,7 @@ MOVING_AVERAGE_DECAY = 0.99  # decay of the weights' moving averages
 MODEL_SAVE_PATH = os.path.join(paths.MODEL_DIR, 'lenet5')  # apart from the MLP's
 MODEL_NAME = 'mnist_model'
 PRINT_EVERY = 100            # the notes print the loss every 100 steps
-AUGMENTED = 0.5              # --augment distorts this part of each batch (the MLP: a quarter)
+AUGMENTED = 0.5              # --augment distorts this part of each batch (the MLP: 15%)
 OPTIMIZERS = {'sgd': tf.train.GradientDescentOptimizer, 'adam': tf.train.AdamOptimizer}
 
 

@@ -16,9 +16,9 @@ Only the training step sees it; validation, the test script and the app read pla
 Shifts and sizes vary a little, although the app centres and sizes every digit: they keep
 the MLP, which has no convolution, from leaning on exact pixel places.
 
-A part of each batch is distorted, the rest left plain: distorting costs about as much per
-image as an MLP step, so the MLP distorts a quarter (it sees each image ~180 times in 50000
-steps); LeNet-5's step costs far more, and it distorts half.
+A part of each batch is distorted, the rest left plain: distorting an image costs about as
+much as an MLP step on it, so the MLP distorts 15% (it still sees each image distorted ~27
+times in 50000 steps); LeNet-5's step costs far more, and it distorts half.
 
     y = mnist_forward.forward(augment.batch(x) if augment_images else x, REGULARIZER)
 """
