@@ -45,7 +45,7 @@ def test_trains_and_resumes_with_augment_on_or_off(tmp_path, data_dir, name, kin
     first = train(name, data_dir, model_dir, steps, '--augment', '--seed', 1)
     assert [int(s) for s, _ in matches(LOSS, first.stdout)] == [steps]
     ((step, accuracy),) = matches(VALIDATION, first.stdout)
-    assert int(step) == steps and float(accuracy) > (0.85 if kind == 'mlp' else 0.5)
+    assert int(step) == steps and float(accuracy) > (0.85 if kind == 'mlp' else 0.3)
 
     # Validation is off the augmentation: the printed accuracy is the plain images' one.
     assert abs(float(accuracy) - validation_of(str(model_dir), kind, data_dir)) <= 0.0004
