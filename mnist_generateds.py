@@ -6,7 +6,7 @@
 
 The course's jpg folders are not shipped: when they are missing (or with
 --export_jpg) MNIST's 60000 + 10000 images are first written in exactly that
-layout (`28_0.jpg`, label lines `28_0.jpg 0`). Any folder of pictures with a
+layout (`<index>_<label>.jpg`, label lines `1_0.jpg 0`). Any folder of pictures with a
 label file of `<file name> <label>` lines works the same way.
 """
 if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet.py

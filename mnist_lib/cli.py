@@ -115,6 +115,8 @@ def run(main, takes_args=False, errors=()):
             leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))
         except KeyboardInterrupt:
             leave(1, '%s: interrupted.' % os.path.basename(sys.argv[0]))
+        except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
+            leave(1)
         leave(status or 0)
     app.run(wrapped)
 
@@ -149,7 +151,10 @@ def leave(status, message=None):
     takes 0.6 s and does nothing we need (every file we write is closed by then)."""
     if message:
         print(message, file=sys.stderr)
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # what is left in the buffer has no reader: drop it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     quiet.finish()
     os._exit(status)
 

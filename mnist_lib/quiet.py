@@ -26,6 +26,8 @@ NOISE = re.compile(
     rb'|E\d{4} [\d:. ]+\d+ cuda_platform\.cc:\d+\] failed call to cuInit: '  # no GPU here
     rb'|W\d{4} [\d:. ]+\d+ tf_tfl_flatbuffer_helpers\.cc:\d+\] Ignored '  # TFLite converter
     rb'(output_format|drop_control_dependency)\.$'
+    rb'|W\d{4} [\d:. ]+\d+ local_rendezvous\.cc:\d+\] Local rendezvous is aborting with '
+    rb'status: '  # a failed op's echo: queues closed at the end, a restore that is refused
     rb')')
 _filtering = {}  # while hush() is in force: the real stderr's fd and the filter's pid
 

@@ -184,3 +184,16 @@ def test_fc_size_only_for_lenet5(mlp_dir):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         'mnist_app.py: error: --fc_size only applies to --model lenet5')
+
+
+def test_a_reader_that_goes_away_ends_the_app_quietly(mlp_dir):
+    """`python mnist_app.py pic/*.png | head -1`: no BrokenPipeError traceback."""
+    import subprocess
+    from conftest import command, script_env
+    proc = subprocess.Popen(command('mnist_app.py', '--model_dir', mlp_dir, *(PIC * 20)),
+                            env=script_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1
+    assert first.startswith(PIC[0].encode()) and 'Traceback' not in err and 'Error' not in err, err
