@@ -49,9 +49,10 @@ MODELS = {
 _model = None  # the process's Model, restored on first use
 
 
-def open_model(kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE, finalize=True):
+def open_model(kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
+               for_export=False):
     """The model `kind` ('mlp' or 'lenet5') restored from `model_dir` (default: its own)."""
-    return model.Model(MODELS[kind], model_dir, fc_size, finalize)
+    return model.Model(MODELS[kind], model_dir, fc_size, for_export)
 
 
 def restore_model(testPicArr):
@@ -197,7 +198,7 @@ def main(argv):
                             FLAGS.host, FLAGS.port)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)
-    _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, finalize=not FLAGS.export)
+    _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, for_export=bool(FLAGS.export))
     if not _model.checkpoint:
         print('No checkpoint file found')
         print('(train first: python %s)' % MODELS[FLAGS.model].trainer, file=sys.stderr)

@@ -37,17 +37,20 @@ class Model(object):
     """One graph and session with a model's EMA weights restored, used for every picture.
 
     `checkpoint` is None when the folder has none; predict() then must not be called.
-    The graph is finalized unless `finalize` is False.
+    The graph is finalized, except `for_export`: then the export adds its saver, and the
+    weights are resource variables, which TensorFlow 2 loads back as its own (reference
+    variables cost a warning each when a SavedModel is loaded).
     """
 
     def __init__(self, spec, model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
-                 finalize=True):
+                 for_export=False):
         self.kind = spec.name
         self.fc_size = fc_size
         self.model_dir = model_dir or spec.model_dir
         tf1.behave()  # (also when a notebook cell calls restore_model() first)
         self.graph = tf.Graph()
-        with self.graph.as_default():
+        with self.graph.as_default(), tf.variable_scope(tf.get_variable_scope(),
+                                                        use_resource=for_export or None):
             self.x = tf.placeholder(tf.float32, [None, mnist_forward.INPUT_NODE])
             self.logits = spec.forward(self.x, fc_size)
             self.probabilities = tf.nn.softmax(self.logits)
@@ -55,7 +58,7 @@ class Model(object):
             # Each variable is loaded from its moving average in the checkpoint.
             saver = tf.train.Saver(tf.train.ExponentialMovingAverage(spec.decay)
                                    .variables_to_restore())
-        if finalize:  # (the export adds its saver to the graph)
+        if not for_export:
             self.graph.finalize()
         self.sess = tf.Session(graph=self.graph, config=precision.session_config())
         # A callable skips sess.run's per-call analysis of fetches and feeds: a picture then
