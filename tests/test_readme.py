@@ -57,6 +57,15 @@ def test_setup_lines_are_the_same_in_both_readmes():
     assert apt_lines(README) == apt_lines(README_ZH)
 
 
+def test_ci_runs_the_readmes_linux_test_line():
+    """.ci/run's last line is the README's Linux test command, word for word."""
+    tests = [c for c in commands(README) if c.startswith('python3 -m venv')
+             and c.endswith('python -m pytest -q tests')]
+    assert len(tests) == 1, tests
+    with open(os.path.join(ROOT, '.ci', 'run'), encoding='utf-8') as f:
+        assert f.read().rstrip().splitlines()[-1] == tests[0]
+
+
 def linux_train_line():
     lines = [c for c in commands(README)
              if c.startswith('python3 -m venv') and 'requirements.txt' in c
