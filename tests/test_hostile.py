@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import PIC, ROOT, command, run_script, script_env
+from conftest import PIC, ROOT, command, posix_only, run_script, script_env
 
 SERVING = r'^Serving the drawing page on http://[^/]+:(\d+)/ \(Ctrl-C to stop\)$'
 LOG = re.compile(r'^\S+ (\S+) (\S+) (\d{3}) \d+ ms$')
@@ -459,6 +459,7 @@ for line in sys.stdin:  # each line asks how often accepting was tried so far
 """
 
 
+@posix_only('the resource module')
 def test_out_of_file_descriptors_the_loop_rests_then_serves_again():
     child = subprocess.Popen(command('-c', FD_STARVED, ROOT), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, text=True)
@@ -500,6 +501,7 @@ def test_no_reuse_address_on_windows(monkeypatch):
 
 # --- the real server's start and stop -----------------------------------------------------
 
+@posix_only('stopped with SIGINT')
 def test_a_network_address_is_warned_about(mlp_dir, tmp_path):
     running = Server(mlp_dir, tmp_path, '--host', '0.0.0.0')
     try:
@@ -512,6 +514,7 @@ def test_a_network_address_is_warned_about(mlp_dir, tmp_path):
     assert first.startswith('Warning: serving on 0.0.0.0') and 'anyone' in first
 
 
+@posix_only('signals sent to a child')
 @pytest.mark.parametrize('signum', [signal.SIGINT, signal.SIGTERM])
 def test_stop_lets_an_upload_in_flight_finish(mlp_dir, tmp_path, signum):
     running = Server(mlp_dir, tmp_path)
@@ -544,7 +547,7 @@ def exchange_rest(s):
         reply += chunk
 
 
-@pytest.mark.skipif(not hasattr(signal, 'SIGKILL'), reason='POSIX signals')
+@posix_only('signals sent to a child')
 def test_ctrl_c_as_the_server_starts_20_times_beside_a_cpu_hog(mlp_dir, tmp_path):
     """The stop that hung: Ctrl-C the moment the Serving line appears, on a busy machine, also
     when SIGINT was ignored by whoever started us (a background job of a shell script)."""

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import PIC, SERVING, run_script
+from conftest import PIC, SERVING, posix_only, run_script
 
 def start(running, model_dir):
     server = running('mnist_app.py', '--serve', '--port', 0, '--model_dir', model_dir)
@@ -128,6 +128,7 @@ def test_bad_requests_and_the_server_keeps_serving(url, tmp_path):
     assert call(url, '/predict?model=mlp', open(PIC[4], 'rb').read())[1]['number'] == '4'
 
 
+@posix_only("Ctrl-C sent as SIGINT to a child")
 def test_model_without_checkpoint_is_409(mlp_dir, running, tmp_path):
     for name in os.listdir(mlp_dir):
         if os.path.isfile(os.path.join(mlp_dir, name)):
