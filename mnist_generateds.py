@@ -14,19 +14,18 @@ if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet
     quiet.hush()
 
 import os
-import shutil
 import tempfile
 
 import numpy as np
 import tensorflow.compat.v1 as tf
 from absl import flags
-from PIL import Image
 
 import input_data
 from mnist_lib import cli
+from mnist_lib import dataset
 from mnist_lib import errors
 from mnist_lib import paths
-from mnist_lib import picture
+from mnist_lib.dataset import DatasetError  # noqa: F401  (callers catch it from here)
 
 JPG_DIR = os.path.join(paths.HERE, 'mnist_data_jpg')  # the notes' './mnist_data_jpg/'
 image_train_path = os.path.join(JPG_DIR, 'mnist_train_jpg_60000/')
@@ -38,68 +37,11 @@ TRAIN_NAME = 'mnist_train.tfrecords'  # the notes' ./data/mnist_train.tfrecords 
 TEST_NAME = 'mnist_test.tfrecords'    # ... and ./data/mnist_test.tfrecords, in --data_dir
 resize_height = 28
 resize_width = 28
-PROGRESS_EVERY = 5000  # pictures between progress lines
+PROGRESS_EVERY = dataset.PROGRESS_EVERY
 CAPACITY = 1000        # the notes' shuffle_batch settings
 MIN_AFTER_DEQUEUE = 700
 NUM_THREADS = 2
 RECORDS_PER_READ = 500  # records per read op (1: the notes' one by one)
-
-
-class DatasetError(errors.UsageError):
-    """A bad picture, label line or record file; the message names it."""
-
-
-def _picture_bytes(path, method):
-    """784 raw uint8 bytes of a picture, white digit on black as MNIST's."""
-    try:
-        if method == 'mnist':  # photos and drawings of your own: find and normalise the digit
-            return np.uint8(np.round(picture.pre_pic(path)[0] * 255)).tobytes()
-        grey = picture.load(path).mean(axis=2)  # already MNIST-like: just grey, 28x28
-    except picture.PictureError as e:
-        raise DatasetError('%s %s' % (path, e))
-    im = Image.fromarray(np.uint8(np.round(grey * 255)))
-    if im.size != (resize_width, resize_height):
-        im = im.resize((resize_width, resize_height), Image.LANCZOS)
-    return im.tobytes()
-
-
-def _label_lines(label_path):
-    """Yields (line number, file name, label) from a label file, checking each line.
-
-    The file is UTF-8, with or without the byte-order mark that Windows Notepad writes.
-    """
-    try:
-        with open(label_path, 'rb') as f:
-            data = f.read()
-    except OSError as e:
-        raise DatasetError('cannot read label file %s (%s)' % (label_path, e.strerror))
-    try:
-        text = data.decode('utf-8-sig')
-    except UnicodeDecodeError as e:
-        raise DatasetError('%s line %d is not UTF-8 text (byte 0x%02x); save the label file as '
-                           'UTF-8' % (label_path, data[:e.start].count(b'\n') + 1,
-                                      data[e.start]))
-    for number, content in enumerate(text.splitlines(), 1):
-        value = content.split()
-        if not value:
-            continue
-        if len(value) != 2:
-            raise DatasetError('%s line %d: expected "<file name> <label>", got %r'
-                               % (label_path, number, content.strip()))
-        if value[1] not in [str(d) for d in range(10)]:
-            raise DatasetError('%s line %d: label %r is not a digit 0-9'
-                               % (label_path, number, value[1]))
-        yield number, value[0], int(value[1])
-
-
-def _replace(source, target):
-    """os.replace, with a refusal (Windows: `target` open in another program) as a
-    DatasetError that names it."""
-    try:
-        os.replace(source, target)
-    except OSError as e:
-        raise DatasetError('cannot replace %s (%s); is it open in another program, a trainer '
-                           'reading it say?' % (target, e.strerror or e))
 
 
 def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
@@ -110,13 +52,13 @@ def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
     try:
         num_pic = 0
         with tf.python_io.TFRecordWriter(tmp) as writer:
-            for number, name, label in _label_lines(label_path):
+            for number, name, label in dataset.label_lines(label_path):
                 img_path = os.path.join(image_path, name)
                 if not os.path.isfile(img_path):
                     raise DatasetError('%s line %d: picture %s is missing'
                                        % (label_path, number, img_path))
                 try:
-                    img_raw = _picture_bytes(img_path, method)
+                    img_raw = dataset.picture_bytes(img_path, method, (resize_width, resize_height))
                 except DatasetError as e:
                     raise DatasetError('%s line %d: %s' % (label_path, number, e))
                 labels = [0] * 10
@@ -131,7 +73,7 @@ def write_tfRecord(tfRecordName, image_path, label_path, method='none'):
         if not num_pic:
             raise DatasetError('%s lists no pictures' % label_path)
         os.chmod(tmp, 0o644)
-        _replace(tmp, tfRecordName)
+        dataset.replace(tmp, tfRecordName)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -152,27 +94,7 @@ def export_jpg(mnist_data_dir, jpg_dir=JPG_DIR):
     """Writes MNIST's 60000 + 10000 images as the course's jpg folders and label files."""
     mnist = input_data.read_data_sets(mnist_data_dir, dtype=np.uint8, reshape=False,
                                       validation_size=0)
-    os.makedirs(jpg_dir, exist_ok=True)
-    for subset, (image_dir, label_file) in zip((mnist.train, mnist.test), jpg_sources(jpg_dir)):
-        image_dir = image_dir.rstrip(os.sep)
-        tmp_dir = tempfile.mkdtemp(prefix='.export.', dir=jpg_dir)
-        try:
-            lines = []
-            for index, (image, label) in enumerate(zip(subset.images, subset.labels)):
-                name = '%d_%d.jpg' % (index, label)
-                Image.fromarray(image[:, :, 0]).save(os.path.join(tmp_dir, name), quality=95)
-                lines.append('%s %d\n' % (name, label))
-                if (index + 1) % PROGRESS_EVERY == 0:
-                    print('exported %d pictures to %s' % (index + 1, image_dir), flush=True)
-            with open(os.path.join(tmp_dir, 'labels.txt'), 'w', encoding='utf-8') as f:
-                f.writelines(lines)
-            shutil.rmtree(image_dir, ignore_errors=True)
-            _replace(os.path.join(tmp_dir, 'labels.txt'), label_file + '.tmp')
-            _replace(tmp_dir, image_dir)
-            _replace(label_file + '.tmp', label_file)
-        finally:
-            shutil.rmtree(tmp_dir, ignore_errors=True)
-        print('exported %d pictures: %s, %s' % (len(lines), image_dir, label_file))
+    dataset.write_jpg_folders((mnist.train, mnist.test), jpg_sources(jpg_dir), jpg_dir)
 
 
 def generate_tfRecord(data_dir=data_path, sources=None, method='none'):

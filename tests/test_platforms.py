@@ -13,6 +13,7 @@ from PIL import Image
 
 import mnist_generateds
 from conftest import ROOT, posix_only, run_script
+from mnist_lib import dataset
 from mnist_lib import files
 from mnist_lib import report
 from mnist_lib.errors import UsageError
@@ -101,7 +102,7 @@ def test_label_files_with_or_without_a_byte_order_mark(tmp_path, encoding):
     shutil.copy(os.path.join(pics, '1.png'), os.path.join(pics, '数字1.png'))
     labels = tmp_path / 'labels.txt'
     labels.write_bytes('0.png 0\r\n数字1.png 1\r\n'.encode(encoding))
-    assert [(n, name, label) for n, name, label in mnist_generateds._label_lines(str(labels))] \
+    assert [(n, name, label) for n, name, label in dataset.label_lines(str(labels))] \
         == [(1, '0.png', 0), (2, '数字1.png', 1)]
     record = str(tmp_path / 'own.tfrecords')
     mnist_generateds.write_tfRecord(record, pics, str(labels))
