@@ -5,6 +5,7 @@ import os
 import queue
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -179,3 +180,28 @@ def posix_only(why):
     """Marks a test that needs what only POSIX systems have (signals to a child, /proc, the
     quiet start's fork): on Windows it is skipped, saying so."""
     return pytest.mark.skipif(os.name != 'posix', reason='POSIX only: %s' % why)
+
+
+def exchange(port, data, wait=30, host='127.0.0.1', trickle=None):
+    """Sends `data` (all at once, or `trickle` bytes at a time, one step a second) and returns
+    everything the server sends before it closes, or after `wait` seconds."""
+    with socket.create_connection((host, port), timeout=wait) as s:
+        if trickle:
+            try:
+                for k in range(0, len(data), trickle):
+                    s.sendall(data[k:k + trickle])
+                    time.sleep(1)
+            except OSError:  # dropped while trickling: what it said is still there
+                pass
+        else:
+            s.sendall(data)
+        reply = b''
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        except (socket.timeout, ConnectionResetError):
+            pass
+    return reply

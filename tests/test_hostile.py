@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import PIC, ROOT, command, posix_only, run_script, script_env
+from conftest import PIC, ROOT, command, exchange, posix_only, run_script, script_env
 
 SERVING = r'^Serving the drawing page on http://[^/]+:(\d+)/ \(Ctrl-C to stop\)$'
 LOG = re.compile(r'^\S+ (\S+) (\S+) (\d{3}) \d+ ms$')
@@ -67,31 +67,6 @@ def server(mlp_dir, tmp_path_factory):
     assert 'Traceback' not in text, text[-3000:]
     for line in text.splitlines():  # one line per request, nothing else
         assert LOG.match(line), line
-
-
-def exchange(port, data, wait=30, host='127.0.0.1', trickle=None):
-    """Sends `data` (all at once, or `trickle` bytes at a time, one step a second) and returns
-    everything the server sends before it closes, or after `wait` seconds."""
-    with socket.create_connection((host, port), timeout=wait) as s:
-        if trickle:
-            try:
-                for k in range(0, len(data), trickle):
-                    s.sendall(data[k:k + trickle])
-                    time.sleep(1)
-            except OSError:  # dropped while trickling: what it said is still there
-                pass
-        else:
-            s.sendall(data)
-        reply = b''
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                reply += chunk
-        except (socket.timeout, ConnectionResetError):
-            pass
-    return reply
 
 
 def replies(data):

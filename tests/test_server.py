@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +13,7 @@ import urllib.request
 import pytest
 from PIL import Image
 
-from conftest import PIC, SERVING, posix_only, run_script
+from conftest import PIC, SERVING, exchange, posix_only, run_script
 
 def start(running, model_dir):
     server = running('mnist_app.py', '--serve', '--port', 0, '--model_dir', model_dir)
@@ -37,18 +36,7 @@ def call(url, path, body=None, method=None, headers=None):
 def raw(url, request_bytes, wait=15):
     """Sends bytes on a socket as they are; returns what comes back before the server closes."""
     host, port = url[len('http://'):].split(':')
-    with socket.create_connection((host, int(port)), timeout=wait) as s:
-        s.sendall(request_bytes)
-        data = b''
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        except socket.timeout:
-            pass
-    return data
+    return exchange(int(port), request_bytes, wait, host)
 
 
 def test_page_models_and_a_good_answer_per_model(url):
