@@ -98,3 +98,13 @@ def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
         server.kill()
     assert status == 0
     assert len(lines) == 1 and err == '', err
+
+
+def test_the_filter_drops_tensorflows_echo_of_a_failed_op_only():
+    """The 'Local rendezvous is aborting' echo (queues closed at the end of a tfrecord run, a
+    refused restore) goes with the start-up lines; TensorFlow's other warnings stay."""
+    from mnist_lib import quiet
+    echo = (b'W0000 00:00:1796026522.751051   27104 local_rendezvous.cc:412] Local rendezvous '
+            b'is aborting with status: CANCELLED: Enqueue operation was cancelled')
+    other = b'W0000 00:00:1796026522.751051   27104 some_op.cc:12] a warning of its own'
+    assert quiet.NOISE.match(echo) and not quiet.NOISE.match(other)
