@@ -9,9 +9,10 @@ borders (runs far longer than a digit is tall, nearly level or upright; the stro
 crossed are mended) and specks. A row written on a slant is turned level (mnist_lib/rows.py);
 rows one above the other are read one by one, top to bottom. In each row, marks that stand
 above one another become one digit and a group much wider than a digit is offered cut where
-its ink is thinnest (mnist_lib/groups.py); a group shorter than the row's digits is no digit,
-and one a little short is offered with and without it: the network picks the surer reading.
-Each digit is then normalised as a single digit is.
+its ink is thinnest, and one holding two marks as tall as digits (a 1 under a 7's bar) is
+offered as those marks apart (mnist_lib/groups.py); a group shorter than the row's digits is
+no digit, and one a little short is offered with and without it: the network picks the
+surer reading. Each digit is then normalised as a single digit is.
 """
 import collections
 
@@ -79,7 +80,7 @@ def find_options(rgb):
         labels, boxes = marks.marks(mask)
     mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
                                    boxes)
-    for frame in _frames(boxes):  # a box drawn around the digits: its sides are lines
+    for frame in _frames(mask, boxes):  # a box drawn around the digits: its sides are lines
         x0, y0, x1, y1 = frame
         mask, sides = marks.drop_lines(mask, FRAME_SIDE * (x1 - x0), FRAME_SIDE * (y1 - y0),
                                        [frame])
@@ -134,14 +135,21 @@ def find_options(rgb):
             x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), x1 + 1, y1 + 1
             crop = (slice(y0, y1), slice(x0, x1))
             own = np.isin(labels[crop], [m + 1 for m in members])
+            ways = [(grouping.pieces(own, cut), cut.penalty)
+                    for cut in grouping.split(own, width, row_height)]
+            parts = grouping.by_marks(members, boxes, row_height)
+            if parts:
+                ways.append(([np.isin(labels[crop], [m + 1 for m in part]) for part in parts],
+                             0.0))
             candidates = []
-            for cut in grouping.split(own, width, row_height):
-                pieces = _inputs(own, cut.ranges, labels[crop], lines[crop], ink[crop],
-                                 (x0, y0), to_picture, NO_DIGIT * row_height)
-                if pieces is not None:
-                    narrow = [len(cut.ranges) > 1 and b - a < grouping.NOT_A_ONE * row_height
-                              for a, b in cut.ranges]
-                    candidates.append(Candidate(pieces[0], pieces[1], cut.penalty, narrow))
+            for pieces, penalty in ways:
+                found = _inputs(pieces, labels[crop], lines[crop], ink[crop], (x0, y0),
+                                to_picture, NO_DIGIT * row_height)
+                if found is not None:
+                    inputs, shown, widths = found
+                    narrow = [len(widths) > 1 and w < grouping.NOT_A_ONE * row_height
+                              for w in widths]
+                    candidates.append(Candidate(inputs, shown, penalty, narrow))
             if y1 - y0 - 2 < FRAGMENT * row_height or not candidates:
                 candidates.append(Candidate(np.zeros((0, picture.SIZE ** 2), np.float32), [],
                                             1.0 - SURE_FRAGMENT, []))
@@ -172,14 +180,17 @@ def _surfaces(labels, boxes):
                                                                        * np.median(strokes)))
 
 
-def _frames(boxes):
+def _frames(mask, boxes):
     """The boxes of the marks that hold another mark at least ENCLOSED of their height
-    inside their box (a drawn box, a form field, a cell around the digits)."""
+    inside their box and have sides: runs FRAME_SIDE of their width and of their height,
+    both (a drawn box, a form field, a cell around the digits; not a 7 over a 1)."""
     found = []
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         if any(j != i and x0 < a and y0 < b and c < x1 and d < y1
                and d - b >= ENCLOSED * (y1 - y0) for j, (a, b, c, d) in enumerate(boxes)):
-            found.append((x0, y0, x1, y1))
+            if (marks.long_runs(mask, FRAME_SIDE * (x1 - x0), [boxes[i]]).any() and
+                    marks.long_runs(mask.T, FRAME_SIDE * (y1 - y0), [(y0, x0, y1, x1)]).any()):
+                found.append((x0, y0, x1, y1))
     return found
 
 
@@ -221,25 +232,25 @@ def _mapping(turn, scale, shape):
     return to_picture
 
 
-def _inputs(own, ranges, labels, lines, ink, corner, to_picture, lowest):
-    """The normalised inputs [k, 784] and boxes of one group cut into column `ranges` (arrays
-    cropped at `corner` of the work picture); None when a cut leaves a piece with no ink or
-    one lower than `lowest`."""
-    inputs, found = [], []
-    for x0, x1 in ranges:
-        piece = np.zeros_like(own)
-        piece[:, x0:x1] = own[:, x0:x1]
+def _inputs(pieces, labels, lines, ink, corner, to_picture, lowest):
+    """The normalised inputs [k, 784], boxes and ink widths of one group cut into `pieces`
+    (masks cropped at `corner` of the work picture, like the arrays); None when a cut leaves a
+    piece with no ink or one lower than `lowest`."""
+    inputs, found, widths = [], [], []
+    for piece in pieces:
         rows = np.flatnonzero(piece.any(axis=1))
-        if not len(rows) or (len(ranges) > 1 and rows[-1] + 1 - rows[0] < lowest):
+        if not len(rows) or (len(pieces) > 1 and rows[-1] + 1 - rows[0] < lowest):
             return None
-        y0, y1 = rows[0], rows[-1] + 1
+        cols = np.flatnonzero(piece.any(axis=0))
+        y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
         near = _grow(piece)
         near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
         crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
         inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1]).reshape(-1))
         found.append(to_picture((corner[0] + x0, corner[1] + y0, corner[0] + x1,
                                  corner[1] + y1)))
-    return np.stack(inputs).astype(np.float32), found
+        widths.append(x1 - x0)
+    return np.stack(inputs).astype(np.float32), found, widths
 
 
 def _grow(mask):

@@ -25,6 +25,7 @@ CUT_CANDIDATES = 9   # ways of cutting one group into digits offered to the netw
 CUT_REACH = 0.3      # a cut is looked for within this share of a digit's width of its place
 CUT_APART = 0.1      # candidate cuts at least this share of a digit's width apart ...
 CUTS_PER_PLACE = 3   # ... and this many per place at most
+TALL = 0.75          # marks this * H tall may be digits of their own, within one group
 LOOP_SHARE = 0.25    # no cut leaves this share of a loop's paper on each side of it
 LOOP = 0.02          # (paper enclosed by a group, LOOP * H ** 2 at least)
 
@@ -119,6 +120,30 @@ def split(own, digit_width, height):
     ways.sort(key=lambda w: sum(columns[c] for c in w))
     cuts = [Cut(list(zip([x0] + w, w + [x1])), 0.0 if wide else DOUBT) for w in ways]
     return cuts + [whole] if wide else [whole] + cuts
+
+
+def pieces(own, cut):
+    """The masks of the digits a Cut leaves of the group `own`, left to right."""
+    return [own & (np.arange(own.shape[1]) >= a) & (np.arange(own.shape[1]) < b)
+            for a, b in cut.ranges]
+
+
+def by_marks(members, boxes, height):
+    """A group that holds two or more marks TALL * H tall or taller (a 1 under a 7's bar) may
+    be those digits side by side: the members of each, left to right (a shorter mark goes
+    with the tall one it overlaps most); None otherwise."""
+    tall = sorted((m for m in members if boxes[m][3] - boxes[m][1] >= TALL * height),
+                  key=lambda m: boxes[m][0] + boxes[m][2])
+    if len(tall) < 2:
+        return None
+    parts = [[m] for m in tall]
+    for m in members:
+        if m not in tall:
+            x0, _, x1, _ = boxes[m]
+            nearest = max(range(len(tall)), key=lambda k: min(x1, boxes[tall[k]][2])
+                          - max(x0, boxes[tall[k]][0]))
+            parts[nearest].append(m)
+    return parts
 
 
 def _loops(own, height):

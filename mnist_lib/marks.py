@@ -24,8 +24,8 @@ def drop_lines(mask, longest, tallest, boxes):
     then mends the strokes a horizontal line crossed (its pixels with ink just above and just
     below). `boxes` are the boxes of the marks of `mask` (marks()): only marks that long are
     searched. Returns (what is left, what was taken)."""
-    flat = _long_runs(mask, longest, [b for b in boxes if b[2] - b[0] > longest])
-    lines = flat | _long_runs(mask.T, tallest,
+    flat = long_runs(mask, longest, [b for b in boxes if b[2] - b[0] > longest])
+    lines = flat | long_runs(mask.T, tallest,
                               [(y0, x0, y1, x1) for x0, y0, x1, y1 in boxes if y1 - y0 > tallest]).T
     left = mask & ~lines
     if flat.any():
@@ -49,7 +49,7 @@ def drop_lines(mask, longest, tallest, boxes):
     return left, lines
 
 
-def _long_runs(whole, limit, wide):
+def long_runs(whole, limit, wide):
     """The pixels of `whole` in horizontal runs longer than `limit`, along any of the TILTS,
     searched where the marks wider than that are (their boxes (x0, y0, x1, y1) `wide`): a
     run along a tilt of under 45 degrees lies in one mark."""

@@ -105,3 +105,30 @@ def test_only_a_layout_refusal_is_tried_turned(mlp_dir, tmp_path, monkeypatch):
     mnist_number('47', seed=6).rotate(90, expand=True).save(tmp_path / 'side.png')
     assert recognise.number_text(recognise.read(str(tmp_path / 'side.png'), model, True)) == '47'
     assert len(calls) == 3 and calls[1] == calls[0][1::-1] + (3,)
+
+
+def seven_over_a_one():
+    """A 7 whose bar reaches over a 1 standing apart under it, and a 7 on its own."""
+    im = Image.new('L', (700, 400), 255)
+    draw = ImageDraw.Draw(im)
+    draw.line([(180, 110), (365, 100), (250, 320)], fill=0, width=12, joint='curve')
+    draw.line([(356, 145), (356, 320)], fill=0, width=12)
+    draw.line([(420, 120), (520, 120), (440, 320)], fill=0, width=12, joint='curve')
+    return im
+
+
+def test_a_1_under_a_7s_bar_is_offered_as_a_digit_of_its_own(mlp_dir, tmp_path):
+    """Two marks as tall as digits in one group (the 1 lies under the 7's bar, so they
+    overlap) are offered apart as well, each whole, with no penalty: the sure reading wins.
+    The 7's bar is no box side (a box has upright sides too)."""
+    im = seven_over_a_one()
+    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert [len(group) > 1 for group in options[0]] == [True, False]
+    apart = [c for c in options[0][0] if len(c.boxes) == 2 and c.boxes[1][2] - c.boxes[1][0] < 20]
+    assert len(apart) == 1 and apart[0].penalty == 0.0 and apart[0].narrow == [False, True]
+    seven, one = apart[0].boxes
+    assert seven[0] == 180 and seven[2] > 360 and 340 < one[0] < one[2] < 370
+    im.save(tmp_path / '717.png')
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / '717.png')
+    assert result.returncode == 0, result.stderr
+    assert re.match(ANSWER, result.stdout.strip()).group(2) == '717'
