@@ -6,7 +6,8 @@ into connected marks (mnist_lib/marks.py). A picture with too many marks to be a
 refused before anything else. Then what cannot be a digit goes: surfaces (a shadow, a
 sleeve: strokes far thicker than the writing's), ruled lines, underlines, boxes and table
 borders (runs far longer than a digit is tall, nearly level or upright; the strokes they
-crossed are mended) and specks. A row written on a slant is turned level (mnist_lib/rows.py);
+crossed are mended) and specks. Faint pencil that bold print held under the threshold is
+then made whole, the threshold chosen again without the print. A row written on a slant is turned level (mnist_lib/rows.py);
 rows one above the other are read one by one, top to bottom. In each row, marks that stand
 above one another become one digit and a group much wider than a digit is offered cut where
 its ink is thinnest, and one holding two marks as tall as digits (a 1 under a 7's bar) is
@@ -42,8 +43,10 @@ STRAIGHT = 6         # marks this many times as long as wide are straight stroke
 PIECE = 0.3          # marks under this share of the tallest are pieces, not whole digits
 LOW_ROW = 0.5        # a row whose marks are under this * the tallest row's H: no digits
 NO_DIGIT = 0.5       # a group under this * H tall is no digit (a dash, a border's stub) ...
-FRAGMENT = 0.75      # ... and one under this * H may be none: kept only if the network
-SURE_FRAGMENT = 0.9  # ... reads it with this probability at least
+FRAGMENT = 0.75      # ... and one under this * H, narrower than a digit, may be none: kept
+SURE_FRAGMENT = 0.9  # ... only if the network reads it with this probability at least
+BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
+FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
 
 # One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
 # x1, y1) in the picture's pixels, the penalty its shape earns (groups.DOUBT), and which
@@ -65,7 +68,8 @@ def find_options(rgb):
     that may be touching digits, or no digit, has several; recognise.read lets the network
     choose. Raises PictureError when no number can be read."""
     work = picture.shrink(rgb, WORK_SIDE)
-    ink, mask, _ = picture.find_ink(work)
+    ink, mask, smooth = picture.find_ink(work)
+    first = mask
     share = mask.mean()
     if share > MAX_INK:
         raise PictureError('is one large blob (ink covers %d%% of it), not digits on paper'
@@ -78,14 +82,19 @@ def find_options(rgb):
     if len(surfaces):
         ink, mask = _without_surface(work, ink, mask, np.isin(labels, surfaces + 1))
         labels, boxes = marks.marks(mask)
+    frames = _frames(mask, boxes)  # a box drawn around the digits: its sides are lines
     mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
                                    boxes)
-    for frame in _frames(mask, boxes):  # a box drawn around the digits: its sides are lines
+    for frame in frames:
         x0, y0, x1, y1 = frame
         mask, sides = marks.drop_lines(mask, FRAME_SIDE * (x1 - x0), FRAME_SIDE * (y1 - y0),
                                        [frame])
         lines |= sides
     if lines.any():
+        labels, boxes = marks.marks(mask)
+    faint = _faint_writing(work, smooth, mask, lines | first & ~mask, labels, len(boxes))
+    if faint is not None:
+        ink, mask = faint
         labels, boxes = marks.marks(mask)
     height = typical_height(boxes)
     mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height, boxes)
@@ -150,7 +159,7 @@ def find_options(rgb):
                     narrow = [len(widths) > 1 and w < grouping.NOT_A_ONE * row_height
                               for w in widths]
                     candidates.append(Candidate(inputs, shown, penalty, narrow))
-            if y1 - y0 - 2 < FRAGMENT * row_height or not candidates:
+            if (y1 - y0 - 2 < FRAGMENT * row_height and x1 - x0 - 2 < width) or not candidates:
                 candidates.append(Candidate(np.zeros((0, picture.SIZE ** 2), np.float32), [],
                                             1.0 - SURE_FRAGMENT, []))
             options[-1].append(candidates)
@@ -210,6 +219,32 @@ def _without_surface(work, ink, mask, surface):
     labels, _ = marks.marks(lower)
     lower &= ~np.isin(labels, np.unique(labels[surface & lower]))
     return np.where(smooth > 0.5 * threshold, contrast, 0.0), lower
+
+
+def _faint_writing(work, smooth, mask, taken, labels, count):
+    """(ink, mask) with faint writing made whole, or None. What was `taken` (lines, surfaces)
+    and marks BOLD times as strong as the typical mark (a printed box, a question number)
+    hold the picture's threshold up and break pencil strokes into pieces: the threshold is
+    chosen again without them, and where it is under FAINT of the first, the ink above it
+    that joins a mark is added to that mark (never to what was taken)."""
+    if not count:
+        return None
+    strength = np.zeros(count + 1)
+    np.maximum.at(strength, labels[mask], smooth[mask])
+    strong = strength > BOLD * np.median(strength[1:])
+    strong[0] = False
+    if not strong.any() and not taken.any():
+        return None
+    held = _grow(_grow(taken | strong[labels]))
+    before = picture.ink_threshold(smooth)
+    threshold = picture.ink_threshold(smooth[~held])
+    if threshold >= FAINT * before:
+        return None
+    lower = (smooth > threshold) & ~_grow(taken)
+    joined, _ = marks.marks(lower)
+    lower &= np.isin(joined, np.unique(joined[mask & lower]))
+    contrast, _ = picture.contrast(work)
+    return np.where(smooth > 0.5 * threshold, contrast, 0.0), mask | lower
 
 
 def _row(row, boxes, height):

@@ -132,3 +132,54 @@ def test_a_1_under_a_7s_bar_is_offered_as_a_digit_of_its_own(mlp_dir, tmp_path):
     result = app('--model_dir', mlp_dir, '--number', tmp_path / '717.png')
     assert result.returncode == 0, result.stderr
     assert re.match(ANSWER, result.stdout.strip()).group(2) == '717'
+
+
+def pencil(draw, strokes, shades):
+    """Strokes (lists of points) drawn dot by dot, the shade fading in and out along each
+    as a pencil's does: `shades(k)` is the grey of the k-th dot."""
+    for points in strokes:
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            n = int(max(abs(x1 - x0), abs(y1 - y0)))
+            for k in range(n):
+                x, y = x0 + k / float(n) * (x1 - x0), y0 + k / float(n) * (y1 - y0)
+                draw.ellipse([(x - 2, y - 2), (x + 2, y + 2)], fill=shades(k))
+
+
+ONE_FIVE_TWO = [[(150, 160), (148, 300)],
+                [(260, 165), (205, 165), (200, 225), (250, 225), (265, 265), (245, 300),
+                 (200, 295)],
+                [(300, 180), (340, 165), (370, 190), (300, 300), (380, 300)]]
+
+
+def test_faint_pencil_beside_bold_print_is_read_whole():
+    """Pencil digits far fainter than the printed box and question mark around them: at the
+    picture's threshold they fall into specks. Without the print the threshold is chosen
+    again, and the faint ink joining what was found makes each digit whole."""
+    im = Image.new('L', (600, 450), 255)
+    draw = ImageDraw.Draw(im)
+    draw.rectangle([(20, 40), (580, 420)], outline=0, width=7)
+    draw.rectangle([(50, 70), (75, 120)], fill=0)
+    pencil(draw, ONE_FIVE_TWO, lambda k: int(215 - 85 * abs(np.sin(k / 12.0))))
+    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert len(options) == 1
+    boxes = [group[0].boxes for group in options[0]]
+    assert len(boxes) == 3 and all(len(b) == 1 for b in boxes)
+    drawn = [(min(x for x, _ in s), min(y for _, y in s), max(x for x, _ in s),
+              max(y for _, y in s)) for s in ONE_FIVE_TWO]
+    for [found], wanted in zip(boxes, drawn):
+        assert all(abs(a - b) <= 5 for a, b in zip(found, wanted)), (found, wanted)
+
+
+def test_a_short_digit_as_wide_as_a_digit_is_never_offered_as_none():
+    """A 2 written shorter than its neighbours (under FRAGMENT of their height) but as wide
+    as a digit is a digit: only a narrow short group (a stub, a fragment) may be read as
+    none."""
+    im = Image.new('L', (600, 450), 255)
+    draw = ImageDraw.Draw(im)
+    short_two = [[(300, 235), (340, 225), (370, 240), (300, 300), (380, 300)]]
+    pencil(draw, ONE_FIVE_TWO[:2] + short_two, lambda k: 0)
+    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert len(options[0]) == 3
+    assert all(len(c.inputs) for group in options[0] for c in group)
+    [(_, y0, _, y1)] = [c.boxes[0] for c in options[0][2] if len(c.boxes) == 1]
+    assert y1 - y0 < digits.FRAGMENT * 140
