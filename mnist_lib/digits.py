@@ -13,7 +13,8 @@ above one another become one digit and a group much wider than a digit is offere
 its ink is thinnest, and one holding two marks as tall as digits (a 1 under a 7's bar) is
 offered as those marks apart (mnist_lib/groups.py); a group shorter than the row's digits is
 no digit, and one a little short is offered with and without it: the network picks the
-surer reading. Each digit is then normalised as a single digit is.
+surer reading. Each digit is then normalised as a single digit is, except that a stroke a
+little thinner than MNIST's is widened too (THIN).
 """
 import collections
 
@@ -47,6 +48,7 @@ FRAGMENT = 0.75      # ... and one under this * H, narrower than a digit, may be
 SURE_FRAGMENT = 0.9  # ... only if the network reads it with this probability at least
 BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
 FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
+THIN = 0.8           # a stroke under THIN * MNIST's is widened to it (one digit: picture.THIN)
 
 # One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
 # x1, y1) in the picture's pixels, the penalty its shape earns (groups.DOUBT), and which
@@ -281,7 +283,7 @@ def _inputs(pieces, labels, lines, ink, corner, to_picture, lowest):
         near = _grow(piece)
         near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
         crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
-        inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1]).reshape(-1))
+        inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1], THIN).reshape(-1))
         found.append(to_picture((corner[0] + x0, corner[1] + y0, corner[0] + x1,
                                  corner[1] + y1)))
         widths.append(x1 - x0)

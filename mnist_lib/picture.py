@@ -22,6 +22,7 @@ THRESHOLD = 50         # the notes' binarisation threshold (course method)
 BOX = 20               # MNIST digits fit a 20x20 box ...
 SIZE = 28              # ... centred by mass in 28x28
 STROKE = 0.12          # MNIST stroke width, as a fraction of the digit's longest side
+THIN = 0.7             # a stroke under THIN * the MNIST width is widened to it
 MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
 
 
@@ -159,12 +160,13 @@ def ink_threshold(values):
     return max(_otsu(values / values.max()) * values.max(), 0.25 * values.max())
 
 
-def normalise(ink, mask):
-    """One digit's ink, cropped to it, and its mask -> the 28x28 input (float32 in [0, 1])."""
+def normalise(ink, mask, thin=THIN):
+    """One digit's ink, cropped to it, and its mask -> the 28x28 input (float32 in [0, 1]).
+    A stroke thinner than `thin` times MNIST's is widened to MNIST's."""
     # Even out the stroke: MNIST's pens were about STROKE of the digit's size wide.
     target = STROKE * max(ink.shape)
     width = _stroke_width(np.pad(mask, 1))
-    if width < 0.7 * target:
+    if width < thin * target:
         radius = int(round((target - width) / 2))
         ink = _morph(np.pad(ink, radius), radius, grow=True)
     elif width > 1.6 * target:
