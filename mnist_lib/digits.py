@@ -70,7 +70,8 @@ def find_options(rgb):
     that may be touching digits, or no digit, has several; recognise.read lets the network
     choose. Raises PictureError when no number can be read."""
     work = picture.shrink(rgb, WORK_SIDE)
-    ink, mask, smooth = picture.find_ink(work)
+    contrast = picture.contrast(work)
+    ink, mask, threshold = picture.ink_of(*contrast)
     first = mask
     share = mask.mean()
     if share > MAX_INK:
@@ -82,7 +83,8 @@ def find_options(rgb):
                            'paper?' % (len(boxes), MAX_SEEN))
     surfaces = _surfaces(labels, boxes)
     if len(surfaces):
-        ink, mask = _without_surface(work, ink, mask, np.isin(labels, surfaces + 1))
+        ink, mask = _without_surface(contrast, threshold, ink, mask,
+                                     np.isin(labels, surfaces + 1))
         labels, boxes = marks.marks(mask)
     frames = _frames(mask, boxes)  # a box drawn around the digits: its sides are lines
     mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
@@ -94,7 +96,8 @@ def find_options(rgb):
         lines |= sides
     if lines.any():
         labels, boxes = marks.marks(mask)
-    faint = _faint_writing(work, smooth, mask, lines | first & ~mask, labels, len(boxes))
+    faint = _faint_writing(contrast, threshold, mask, lines | first & ~mask, labels,
+                           len(boxes))
     if faint is not None:
         ink, mask = faint
         labels, boxes = marks.marks(mask)
@@ -205,30 +208,32 @@ def _frames(mask, boxes):
     return found
 
 
-def _without_surface(work, ink, mask, surface):
+def _without_surface(contrast, before, ink, mask, surface):
     """The ink and its mask without the `surface` pixels (a sleeve, a shadow, a card's edge).
-    A surface far darker than the writing holds the picture's threshold up and breaks faint
-    strokes: the threshold is chosen again without it (never higher), and what joins the
-    surface at the new threshold goes with it."""
-    contrast, smooth = picture.contrast(work)
+    A surface far darker than the writing holds the picture's threshold (`before`) up and
+    breaks faint strokes: the threshold is chosen again without it (never higher), and what
+    joins the surface at the new threshold goes with it. `contrast`: picture.contrast's."""
+    smooth = contrast[1]
     outside = smooth[~_grow(surface)]
     if not outside.size or outside.max() <= 0:
         return ink, mask & ~surface
     threshold = picture.ink_threshold(outside)
-    if threshold >= picture.ink_threshold(smooth):
+    if threshold >= before:
         return ink, mask & ~surface
-    lower = smooth > threshold
+    ink, lower, _ = picture.ink_of(*contrast, threshold=threshold)
     labels, _ = marks.marks(lower)
     lower &= ~np.isin(labels, np.unique(labels[surface & lower]))
-    return np.where(smooth > 0.5 * threshold, contrast, 0.0), lower
+    return ink, lower
 
 
-def _faint_writing(work, smooth, mask, taken, labels, count):
+def _faint_writing(contrast, before, mask, taken, labels, count):
     """(ink, mask) with faint writing made whole, or None. What was `taken` (lines, surfaces)
     and marks BOLD times as strong as the typical mark (a printed box, a question number)
     hold the picture's threshold up and break pencil strokes into pieces: the threshold is
     chosen again without them, and where it is under FAINT of the first, the ink above it
-    that joins a mark is added to that mark (never to what was taken)."""
+    that joins a mark is added to that mark (never to what was taken). `before`: the
+    picture's threshold; `contrast`: picture.contrast's."""
+    smooth = contrast[1]
     if not count:
         return None
     strength = np.zeros(count + 1)
@@ -238,15 +243,13 @@ def _faint_writing(work, smooth, mask, taken, labels, count):
     if not strong.any() and not taken.any():
         return None
     held = _grow(_grow(taken | strong[labels]))
-    before = picture.ink_threshold(smooth)
     threshold = picture.ink_threshold(smooth[~held])
     if threshold >= FAINT * before:
         return None
     lower = (smooth > threshold) & ~_grow(taken)
     joined, _ = marks.marks(lower)
     lower &= np.isin(joined, np.unique(joined[mask & lower]))
-    contrast, _ = picture.contrast(work)
-    return np.where(smooth > 0.5 * threshold, contrast, 0.0), mask | lower
+    return picture.ink_of(*contrast, threshold=threshold)[0], mask | lower
 
 
 def _row(row, boxes, height):

@@ -140,11 +140,18 @@ def find_ink(rgb):
     pixels that are surely ink, and the ink's 3x3 mean. Ink is whatever differs from the paper
     under it, in any colour and either polarity; the threshold adapts to the picture."""
     ink, smooth = contrast(rgb)
+    ink, mask, _ = ink_of(ink, smooth)
+    return ink, mask, smooth
+
+
+def ink_of(ink, smooth, threshold=None):
+    """(ink, mask, threshold) from contrast(): the ink with its faint fringe cleared and the
+    pixels above the `threshold` (by default ink_threshold's)."""
     if smooth.max() < MIN_CONTRAST:
         raise PictureError('holds no digit (the picture is blank)')
-    threshold = ink_threshold(smooth)
-    mask = smooth > threshold
-    return np.where(smooth > 0.5 * threshold, ink, 0.0), mask, smooth
+    if threshold is None:
+        threshold = ink_threshold(smooth)
+    return np.where(smooth > 0.5 * threshold, ink, 0.0), smooth > threshold, threshold
 
 
 def contrast(rgb):
