@@ -48,6 +48,7 @@ FRAGMENT = 0.75      # ... and one under this * H, narrower than a digit, may be
 SURE_FRAGMENT = 0.9  # ... only if the network reads it with this probability at least
 BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
 FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
+FAINT_INK = 2.0      # ... of it, and the typical mark is under FAINT_INK times it (faint)
 THIN = 0.8           # a stroke under THIN * MNIST's is widened to it (one digit: picture.THIN)
 
 # One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
@@ -227,20 +228,22 @@ def _without_surface(contrast, before, ink, mask, surface):
 
 
 def _faint_writing(contrast, before, mask, taken, labels, count):
-    """(ink, mask) with faint writing made whole, or None. What was `taken` (lines, surfaces)
-    and marks BOLD times as strong as the typical mark (a printed box, a question number)
-    hold the picture's threshold up and break pencil strokes into pieces: the threshold is
-    chosen again without them, and where it is under FAINT of the first, the ink above it
-    that joins a mark is added to that mark (never to what was taken). `before`: the
-    picture's threshold; `contrast`: picture.contrast's."""
+    """(ink, mask) with faint writing made whole, or None. Writing is faint when its typical
+    mark (the one holding the median ink pixel: not a speck) is under FAINT_INK times the
+    picture's threshold `before`. What was `taken` (lines, surfaces) and marks BOLD times as
+    strong as the typical mark (a printed box, a question number) may then have held the
+    threshold up and broken its strokes into pieces: the threshold is chosen again without
+    them, and where it is under FAINT of the first, the ink above it that joins a mark is
+    added to that mark (never to what was taken). `contrast`: picture.contrast's."""
     smooth = contrast[1]
     if not count:
         return None
     strength = np.zeros(count + 1)
     np.maximum.at(strength, labels[mask], smooth[mask])
-    strong = strength > BOLD * np.median(strength[1:])
+    typical = np.median(strength[labels[mask]])  # the mark holding the median ink pixel
+    strong = strength > BOLD * typical
     strong[0] = False
-    if not strong.any() and not taken.any():
+    if typical >= FAINT_INK * before or not strong.any() and not taken.any():
         return None
     held = _grow(_grow(taken | strong[labels]))
     threshold = picture.ink_threshold(smooth[~held])

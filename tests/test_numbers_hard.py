@@ -159,7 +159,7 @@ def test_faint_pencil_beside_bold_print_is_read_whole():
     draw = ImageDraw.Draw(im)
     draw.rectangle([(20, 40), (580, 420)], outline=0, width=7)
     draw.rectangle([(50, 70), (75, 120)], fill=0)
-    pencil(draw, ONE_FIVE_TWO, lambda k: int(215 - 85 * abs(np.sin(k / 12.0))))
+    pencil(draw, ONE_FIVE_TWO, lambda k: int(215 - 85 * abs(np.sin(k / 20.0))))
     options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
     assert len(options) == 1
     boxes = [group[0].boxes for group in options[0]]
