@@ -17,6 +17,12 @@ class PictureError(Exception):
         self.kind = kind
 
 
+class LayoutError(PictureError):
+    """No number in the way the marks lie (too many rows or digits, only lines or specks):
+    the picture turned a quarter may still hold one. Other PictureErrors (blank, one blob,
+    noise) hold however it is turned."""
+
+
 def first_line(error):
     """The first line of an exception's message (TensorFlow's run on for pages)."""
     text = getattr(error, 'message', None) or str(error)

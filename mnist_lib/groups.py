@@ -1,7 +1,7 @@
 """Marks -> digits, for the digit finder: marks that stand above one another become one digit,
 and a group much wider than a digit is offered cut into digits where its ink is thinnest.
 
-H below is the row's digit height (digits.typical_height).
+H below is the row's digit height (marks.typical_height).
 """
 import collections
 

@@ -1,5 +1,6 @@
 """Marks on a binary picture: its horizontal runs, the connected marks they make (8-neighbours,
-by union-find over runs), and ruled lines taken out with the strokes they crossed mended."""
+by union-find over runs), ruled lines taken out with the strokes they crossed mended, and
+the digits' height the marks show."""
 import numpy as np
 from PIL import Image, ImageFilter
 
@@ -8,6 +9,8 @@ from mnist_lib.errors import PictureError
 MAX_RUNS = 200000  # more ink runs than this: noise, not writing
 SLIVER = 2  # marks lying within this many pixels of a line are part of it
 TILTS = np.arange(-4.0, 4.01, 0.5)  # degrees off level (or upright) a ruled line may lie
+STRAIGHT = 6  # marks this many times as long as wide are straight strokes
+PIECE = 0.3  # marks under this share of the tallest are pieces, not whole digits
 
 
 def runs(mask):
@@ -137,3 +140,28 @@ def stroke_widths(labels, n):
     area = np.bincount(labels.ravel(), minlength=n + 1)[1:]
     outline = np.bincount(labels[edge], minlength=n + 1)[1:]
     return 2.0 * area / np.maximum(outline, 1)
+
+
+def grow(mask):
+    """`mask` grown by one pixel each way, corners included (a 3x3 maximum)."""
+    grown = mask.copy()
+    grown[1:] |= mask[:-1]
+    grown[:-1] |= mask[1:]
+    wide = grown.copy()
+    grown[:, 1:] |= wide[:, :-1]
+    grown[:, :-1] |= wide[:, 1:]
+    return grown
+
+
+def typical_height(boxes):
+    """The digits' height: the upper quartile of the heights of the marks at least PIECE of
+    the tallest (pieces of digits are shorter, never taller). Straight strokes (STRAIGHT
+    times as long as wide: a box's side, but also a 1) are left out where others are left."""
+    if not boxes:
+        raise PictureError('holds no digit (the picture is blank)')
+    shapes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
+    heights = [h for w, h in shapes if max(w, h) < STRAIGHT * min(w, h)]
+    if not heights or max(heights) < PIECE * max(h for _, h in shapes):
+        heights = [h for _, h in shapes]
+    tallest = max(heights)
+    return float(np.percentile([h for h in heights if h >= PIECE * tallest], 75))

@@ -11,6 +11,7 @@ import tensorflow.compat.v1 as tf
 from PIL import Image, ImageDraw
 
 from conftest import ANSWER, PIC, ROOT, app
+from mnist_lib import clearing
 from mnist_lib import digits
 import mnist_app
 from mnist_lib import picture
@@ -325,6 +326,6 @@ def test_a_dot_grid_is_refused_before_its_marks_are_grouped(mlp_dir, tmp_path):
     assert result.returncode == 1 and 'Traceback' not in result.stderr
     refused, read = result.stdout.splitlines()
     assert re.match(r'^.*dots\.png: error: holds (\d+) separate marks \(more than %d\)'
-                    % digits.MAX_SEEN, refused)
-    assert int(re.match(r'.*holds (\d+)', refused).group(1)) > digits.MAX_SEEN
+                    % clearing.MAX_SEEN, refused)
+    assert int(re.match(r'.*holds (\d+)', refused).group(1)) > clearing.MAX_SEEN
     assert read.startswith('%s: 3 (' % PIC[3])

@@ -199,3 +199,24 @@ def test_a_number_widens_strokes_a_little_thinner_than_mnists():
     [whole] = [c for c in group if len(c.inputs) == 1]
     single = picture.normalised(rgb)
     assert whole.inputs.sum() > 1.15 * single.sum()
+
+
+def test_ruled_lines_a_lower_threshold_shows_stay_out():
+    """Grey MNIST digits on ruled paper under a bold heading: the heading makes the writing
+    look faint, and the threshold chosen again without it shows the pale ruled lines too,
+    each touching a digit. They are lines: taken out, never joined to the digits (which
+    they would cut into pieces, the heading then read as a row of its own)."""
+    number = np.asarray(mnist_number('2719', seed=2), np.float32) / 255.0
+    h, w = number.shape
+    page = Image.new('RGB', (w, h + 150), 'white')
+    draw = ImageDraw.Draw(page)
+    for y in range(150, h + 150, 40):
+        draw.rectangle([(0, y), (w - 1, y + 1)], fill=(180, 205, 240))
+    for x in range(60, 500, 90):  # a heading in bold strokes
+        draw.line([(x, 110), (x, 30), (x + 50, 30)], fill=0, width=14)
+        draw.line([(x, 70), (x + 40, 70)], fill=0, width=14)
+    paper = np.asarray(page, np.float32) / 255.0
+    paper[150:] = np.minimum(paper[150:], (1 - 0.5 * (1 - number))[..., None])
+    options = digits.find_options(paper)
+    assert len(options) == 1 and len(options[0]) == 4
+    assert all(box[1] > 150 for group in options[0] for c in group for box in c.boxes)

@@ -1,0 +1,187 @@
+"""What on the page is no digit, for the digit finder (mnist_lib/digits.py): a picture
+with too many marks to be a number is refused; surfaces (a shadow, a sleeve: strokes far
+thicker than the writing's), ruled lines, underlines, boxes and table borders (runs far
+longer than a digit is tall, nearly level or upright; the strokes they crossed are mended)
+go; and faint pencil that bold print held under the threshold is made whole, the threshold
+chosen again without the print.
+
+H below is the digits' height (marks.typical_height).
+"""
+import numpy as np
+
+from mnist_lib import marks
+from mnist_lib import picture
+from mnist_lib.errors import PictureError
+
+MAX_SEEN = 500       # more connected marks than this (counted first): grid or noise, refused
+MAX_INK = 0.35       # ink over this share of the picture: a surface, not digits on paper
+SURFACE = 3.0        # marks whose strokes are this many times the writing's width: surfaces
+STROKE_LENGTH = 5    # marks this many times as long as their strokes are wide are writing
+PAGE_LINE = 0.6      # runs over this share of the picture's width are lines, and upright
+PAGE_UPRIGHT = 0.95  # runs over this share of its height (a 1 in a tight crop is not) ...
+FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its sides, and
+ENCLOSED = 0.05      # ... a frame holds a mark at least this share of its height (looked
+FRAMES = 50          # ... for among this many of the largest marks)
+LINE = 1.2           # ... and, once H is known, runs over LINE * H
+UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
+BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
+FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
+FAINT_INK = 2.0      # ... of it, and the typical mark is under FAINT_INK times it (faint)
+GROWTH = 5.0         # ... unless the marks would grow this many times: paper, not strokes
+
+
+def clear(work):
+    """work [H, W, 3] in [0, 1] (the finder's copy) -> (ink, mask, lines, labels, boxes): the
+    ink [H, W] and the mask of what may be digits, what was taken out as lines, and the marks
+    left (marks.marks). Raises PictureError for a blob or too many marks to be a number."""
+    contrast = picture.contrast(work)
+    ink, mask, threshold = picture.ink_of(*contrast)
+    first = mask
+    share = mask.mean()
+    if share > MAX_INK:
+        raise PictureError('is one large blob (ink covers %d%% of it), not digits on paper'
+                           % round(100 * share))
+    labels, boxes = _counted(mask)
+    surfaces = _surfaces(labels, boxes)
+    if len(surfaces):
+        ink, mask = _without_surface(contrast, threshold, ink, mask,
+                                     np.isin(labels, surfaces + 1))
+        labels, boxes = _counted(mask)
+    frames = _frames(labels, boxes)  # a box drawn around the digits: its sides are lines
+    mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
+                                   boxes)
+    for x0, y0, x1, y1 in frames:  # each looked at in its own box, and a little around
+        a, b = max(x0 - marks.SLIVER - 1, 0), max(y0 - marks.SLIVER - 1, 0)
+        around = (slice(b, y1 + marks.SLIVER + 1), slice(a, x1 + marks.SLIVER + 1))
+        mask[around], sides = marks.drop_lines(mask[around], FRAME_SIDE * (x1 - x0),
+                                               FRAME_SIDE * (y1 - y0),
+                                               [(x0 - a, y0 - b, x1 - a, y1 - b)])
+        lines[around] |= sides
+    if lines.any():
+        labels, boxes = marks.marks(mask)
+    faint = _faint_writing(contrast, threshold, mask, lines | first & ~mask, labels,
+                           len(boxes))
+    if faint is not None:
+        ink, mask = faint
+        labels, boxes = marks.marks(mask)
+    height = marks.typical_height(boxes)
+    mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height, boxes)
+    if more.any():
+        lines |= more
+        labels, boxes = marks.marks(mask)
+    straight = [i for i, (x0, y0, x1, y1) in enumerate(boxes)  # a line of its own, broken
+                if (x1 - x0 > LINE * height or y1 - y0 > UPRIGHT_LINE * height)
+                and max(x1 - x0, y1 - y0) >= marks.STRAIGHT * min(x1 - x0, y1 - y0)]
+    if straight:
+        taken = np.isin(labels, np.array(straight) + 1)
+        lines |= taken
+        mask &= ~taken
+        labels, boxes = marks.marks(mask)
+    return ink, mask, lines, labels, boxes
+
+
+def _counted(mask):
+    """marks.marks(mask), refused when they are more than MAX_SEEN."""
+    labels, boxes = marks.marks(mask)
+    if len(boxes) > MAX_SEEN:
+        raise PictureError('holds %d separate marks (more than %d): is it a number on plain '
+                           'paper?' % (len(boxes), MAX_SEEN))
+    return labels, boxes
+
+
+def _surfaces(labels, boxes):
+    """The indices of the marks whose strokes are SURFACE times as wide as the writing's (the
+    median over the marks that are strokes: much longer than wide)."""
+    widths = marks.stroke_widths(labels, len(boxes))
+    sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
+    strokes = widths[sides >= STROKE_LENGTH * widths]
+    if not len(strokes):
+        return np.zeros(0, int)
+    return np.flatnonzero((widths > SURFACE * np.median(strokes)) & (sides >= STROKE_LENGTH
+                                                                       * np.median(strokes)))
+
+
+def _frames(labels, boxes):
+    """The boxes of the marks, among the FRAMES largest, that hold another mark at least
+    ENCLOSED of their height inside their box and have sides: runs FRAME_SIDE of their width
+    along their top or bottom, and of their height along their left or right, both (a drawn
+    box, a form field, a cell around the digits; not a 7 over a 1)."""
+    if not boxes:
+        return []
+    b = np.array(boxes)
+    found = []
+    largest = np.argsort((b[:, 0] - b[:, 2]) * (b[:, 3] - b[:, 1]), kind='stable')[:FRAMES]
+    for i in sorted(largest):
+        x0, y0, x1, y1 = boxes[i]
+        inside = ((b[:, 0] > x0) & (b[:, 1] > y0) & (b[:, 2] < x1) & (b[:, 3] < y1)
+                  & (b[:, 3] - b[:, 1] >= ENCLOSED * (y1 - y0)))
+        own = labels[y0:y1, x0:x1] == i + 1
+        if inside.any() and _has_side(own) and _has_side(own.T):
+            found.append(boxes[i])
+    return found
+
+
+def _has_side(own):
+    """Whether a mark `own` (cropped to its box) has a run FRAME_SIDE of its width, along
+    any of marks.TILTS, near its top or its bottom."""
+    h, w = own.shape
+    band = min(h, int(np.tan(np.radians(np.abs(marks.TILTS).max())) * w) + max(4, h // 20))
+    return any(marks.long_runs(own[rows], FRAME_SIDE * w, [(0, 0, w, band)]).any()
+               for rows in (slice(0, band), slice(h - band, h)))
+
+
+def _without_surface(contrast, before, ink, mask, surface):
+    """The ink and its mask without the `surface` pixels (a sleeve, a shadow, a card's edge).
+    A surface far darker than the writing holds the picture's threshold (`before`) up and
+    breaks faint strokes: the threshold is chosen again without it (never higher), and what
+    joins the surface at the new threshold goes with it. `contrast`: picture.contrast's."""
+    smooth = contrast[1]
+    outside = smooth[~marks.grow(surface)]
+    if not outside.size or outside.max() <= 0:
+        return ink, mask & ~surface
+    threshold = picture.ink_threshold(outside)
+    if threshold >= before:
+        return ink, mask & ~surface
+    ink, lower, _ = picture.ink_of(*contrast, threshold=threshold)
+    labels, _ = marks.marks(lower)
+    lower &= ~np.isin(labels, np.unique(labels[surface & lower]))
+    return ink, lower
+
+
+def _faint_writing(contrast, before, mask, taken, labels, count):
+    """(ink, mask) with faint writing made whole, or None. Writing is faint when its typical
+    mark (the one holding the median ink pixel: not a speck) is under FAINT_INK times the
+    picture's threshold `before`. What was `taken` (lines, surfaces) and marks BOLD times as
+    strong as the typical mark (a printed box, a question number) may then have held the
+    threshold up and broken its strokes into pieces: the threshold is chosen again without
+    them, and where it is under FAINT of the first, the ink above it that joins a mark is
+    added to that mark (never to what was taken, nor lines the lower threshold shows; and
+    not at all where that would make the marks GROWTH times as large). `contrast`:
+    picture.contrast's."""
+    smooth = contrast[1]
+    if not count:
+        return None
+    strength = np.zeros(count + 1)
+    np.maximum.at(strength, labels[mask], smooth[mask])
+    typical = np.median(strength[labels[mask]])  # the mark holding the median ink pixel
+    strong = strength > BOLD * typical
+    strong[0] = False
+    if typical >= FAINT_INK * before or not strong.any() and not taken.any():
+        return None
+    outside = smooth[~marks.grow(marks.grow(taken | strong[labels]))]
+    if not outside.size or outside.max() <= 0:
+        return None
+    threshold = picture.ink_threshold(outside)
+    if threshold >= FAINT * before:
+        return None
+    lower = (smooth > threshold) & ~marks.grow(taken)
+    joined, boxes = marks.marks(lower)
+    kept = np.unique(joined[mask & lower])
+    lower &= np.isin(joined, kept)
+    if lower.sum() > GROWTH * mask.sum():  # the paper's grain or grid, not faint strokes
+        return None
+    lower, _ = marks.drop_lines(lower, lower.shape[1] * PAGE_LINE,  # ruled lines it showed
+                                lower.shape[0] * PAGE_UPRIGHT, [boxes[k - 1] for k in kept if k])
+    joined, _ = marks.marks(lower)
+    lower &= np.isin(joined, np.unique(joined[mask & lower]))
+    return picture.ink_of(*contrast, threshold=threshold)[0], mask | lower
