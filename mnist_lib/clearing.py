@@ -115,9 +115,10 @@ def _frames(labels, boxes):
         x0, y0, x1, y1 = boxes[i]
         inside = ((b[:, 0] > x0) & (b[:, 1] > y0) & (b[:, 2] < x1) & (b[:, 3] < y1)
                   & (b[:, 3] - b[:, 1] >= ENCLOSED * (y1 - y0)))
-        own = labels[y0:y1, x0:x1] == i + 1
-        if inside.any() and _has_side(own) and _has_side(own.T):
-            found.append(boxes[i])
+        if inside.any():
+            own = labels[y0:y1, x0:x1] == i + 1
+            if _has_side(own) and _has_side(own.T):
+                found.append(boxes[i])
     return found
 
 

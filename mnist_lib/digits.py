@@ -83,19 +83,20 @@ def find_options(rgb):
             x0, y0, x1, y1 = grouping.box(members, boxes)  # its box, and a pixel around
             x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), x1 + 1, y1 + 1
             crop = (slice(y0, y1), slice(x0, x1))
-            own = np.isin(labels[crop], [m + 1 for m in members])
+            def of(part):  # the mask of these marks, in the crop
+                return np.isin(labels[crop], [m + 1 for m in part])
+            own = of(members)
             ways = [(grouping.pieces(own, cut), cut.penalty)
                     for cut in grouping.split(own, width, row_height)]
             parts = grouping.by_marks(members, boxes, row_height)
             if parts:
-                ways.append(([np.isin(labels[crop], [m + 1 for m in part]) for part in parts],
-                             0.0))
+                ways.append(([of(part) for part in parts], 0.0))
             candidates = []
             for pieces, penalty in ways:
-                found = _inputs(pieces, labels[crop], lines[crop], ink[crop], (x0, y0),
-                                to_picture, NO_DIGIT * row_height)
-                if found is not None:
-                    inputs, shown, widths = found
+                made = _inputs(pieces, labels[crop], lines[crop], ink[crop], (x0, y0),
+                               to_picture, NO_DIGIT * row_height)
+                if made is not None:
+                    inputs, shown, widths = made
                     narrow = [len(widths) > 1 and w < grouping.NOT_A_ONE * row_height
                               for w in widths]
                     candidates.append(Candidate(inputs, shown, penalty, narrow))
@@ -115,16 +116,6 @@ def find(rgb):
     be read."""
     chosen = [candidates[0] for row in find_options(rgb) for candidates in row]
     return (np.concatenate([c.inputs for c in chosen]), [box for c in chosen for box in c.boxes])
-
-
-
-
-
-
-
-
-
-
 
 
 def _row(row, boxes, height):
@@ -166,7 +157,3 @@ def _inputs(pieces, labels, lines, ink, corner, to_picture, lowest):
                                  corner[1] + y1)))
         widths.append(x1 - x0)
     return np.stack(inputs).astype(np.float32), found, widths
-
-
-
-

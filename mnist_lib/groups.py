@@ -124,8 +124,8 @@ def split(own, digit_width, height):
 
 def pieces(own, cut):
     """The masks of the digits a Cut leaves of the group `own`, left to right."""
-    return [own & (np.arange(own.shape[1]) >= a) & (np.arange(own.shape[1]) < b)
-            for a, b in cut.ranges]
+    columns = np.arange(own.shape[1])
+    return [own & (columns >= a) & (columns < b) for a, b in cut.ranges]
 
 
 def by_marks(members, boxes, height):
