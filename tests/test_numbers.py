@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from conftest import ANSWER, PIC, ROOT, app
 from mnist_lib import clearing
 from mnist_lib import digits
+from mnist_lib import marks
 import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -329,3 +330,24 @@ def test_a_dot_grid_is_refused_before_its_marks_are_grouped(mlp_dir, tmp_path):
                     % clearing.MAX_SEEN, refused)
     assert int(re.match(r'.*holds (\d+)', refused).group(1)) > clearing.MAX_SEEN
     assert read.startswith('%s: 3 (' % PIC[3])
+
+
+def test_marks_are_counted_again_once_a_surface_lowered_the_threshold(mlp_dir, tmp_path):
+    """A thick stroke (a surface) beside small writing on grainy paper: the first count finds
+    a few marks, but the threshold chosen again without the surface shows the paper's grain,
+    thousands of specks. They are counted again and the picture refused in one line."""
+    im = Image.new('L', (660, 860), 255)
+    draw = ImageDraw.Draw(im)
+    draw.line([(18, 148), (545, 658), (518, 190)], fill=0, width=10)
+    for x in range(25, 105, 16):
+        draw.line([(x, 462), (x + 8, 484)], fill=0, width=3)
+    grain = 1 - np.random.default_rng(0).random((860, 660)) * 0.6
+    page = np.uint8(np.minimum(np.asarray(im, np.float32) / 255, grain) * 255)
+    Image.fromarray(page).save(tmp_path / 'grain.png')
+    _, first = marks.marks(picture.find_ink(np.repeat(page[..., None], 3, 2) / 255.0)[1])
+    assert len(first) <= clearing.MAX_SEEN
+    result = app('--model_dir', mlp_dir, '--number', tmp_path / 'grain.png')
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    found = re.match(r'^.*grain\.png: error: holds (\d+) separate marks \(more than %d\)'
+                     % clearing.MAX_SEEN, result.stdout.strip())
+    assert found and int(found.group(1)) > clearing.MAX_SEEN
