@@ -1,17 +1,26 @@
-"""The READMEs' set-up lines: the same in both languages, and the first one works as written.
+"""The READMEs, as a student copies from them: the set-up lines are the same in both languages
+and the first one works as written; every course command is one the script takes, in both.
 
 The Linux line is run literally, in a copy of the project, with Debian's own python3 and a
 PATH of /usr/bin:/bin, as a new user on a stock system runs it; it fetches TensorFlow from
-PyPI into a fresh virtual environment (pip's cache makes later runs quicker).
+PyPI into a fresh virtual environment (pip's cache makes later runs quicker). The other
+commands are parsed by the scripts' own flags (absl), not run: a watcher must stop where its
+trainer does, a URL with a query must be quoted, a Windows user must be able to paste them,
+and the Chinese README must hold every lesson's commands.
 """
+import ast
+import glob
+import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, script_env
 
 README = os.path.join(ROOT, 'README.md')
 README_ZH = os.path.join(ROOT, 'README.zh-CN.md')
@@ -34,9 +43,12 @@ def commands(path):
             found.append(line.strip())
         else:
             prose.append(line)
-    spans = re.findall(r'`([^`]+)`', '\n'.join(prose))
-    found += [' '.join(span.split()) for span in spans]
-    return found
+    return found + spans('\n'.join(prose))
+
+
+def spans(prose):
+    """The inline code spans of `prose`, each on one line."""
+    return [' '.join(span.split()) for span in re.findall(r'`([^`]+)`', prose)]
 
 
 def setup_lines(path):
@@ -131,3 +143,230 @@ def test_readme_linux_line_trains_on_debian_python(tmp_path):
     with open(project / '.venv' / 'pyvenv.cfg') as f:
         assert 'home = /usr/bin' in f.read()
     assert list((project / '.venv' / 'lib').glob('python3*/site-packages/tensorflow'))
+
+
+# ------------------------------------------------------------ the commands a student copies
+
+SCRIPTS = ['mnist_backward.py', 'mnist_test.py', 'mnist_lenet5_backward.py',
+           'mnist_lenet5_test.py', 'mnist_app.py', 'mnist_generateds.py']
+TRAINERS = {'mnist_backward.py': 'mnist_test.py',  # a trainer: its watcher
+            'mnist_lenet5_backward.py': 'mnist_lenet5_test.py'}
+READMES = [README, README_ZH]
+# Parses each command line given as the script itself would (absl, its own flags), without
+# running it: app.run is replaced, so the script defines its flags and hands over its main().
+PARSE = r'''
+import json, runpy, sys
+from absl import app, flags
+script, lines = sys.argv[1], json.loads(sys.argv[2])
+
+def parse_each(main, *args, **kwargs):
+    app.define_help_flags()
+    names = [f.name for f in flags.FLAGS.get_key_flags_for_module(script)]
+    found = []
+    for line in lines:
+        flags.FLAGS.unparse_flags()
+        try:
+            rest = flags.FLAGS([script] + line)
+        except flags.Error as e:
+            found.append({'error': str(e)})
+            continue
+        found.append({'args': rest[1:], 'flags': {n: flags.FLAGS[n].value for n in names}})
+    print(json.dumps(found))
+    sys.exit(0)
+
+app.run = parse_each
+sys.argv = [script]
+runpy.run_path(script, run_name='__main__')
+'''
+
+
+def code_lines(path):
+    """The lines of the file's indented code blocks, a line continued with ` \\` joined to the
+    next, a shell prompt `$ ` taken off."""
+    with open(path, encoding='utf-8') as f:
+        lines = [line.strip() for line in f.read().splitlines()
+                 if line.startswith('    ') and line.strip()]
+    joined = []
+    for line in lines:
+        if joined and joined[-1].endswith('\\'):
+            joined[-1] = joined[-1][:-1] + ' ' + line
+        else:
+            joined.append(line)
+    return [line[2:] if line.startswith('$ ') else line for line in joined]
+
+
+def shown(path):
+    """The code blocks' lines (code_lines) and the inline code spans: what a student copies."""
+    with open(path, encoding='utf-8') as f:
+        prose = [line for line in f.read().splitlines()
+                 if not (line.startswith('    ') and line.strip())]
+    return code_lines(path) + spans('\n'.join(prose))
+
+
+def script_runs(texts):
+    """[(the text, script, its arguments)] for every course script the texts run: `python
+    X.py ...` (also after `&&`) and a notebook's `%run X.py ...`; comments dropped."""
+    runs = []
+    for text in texts:
+        for part in text.split('&&'):
+            if not re.match(r'(python3? |%run )', part.strip()):
+                continue
+            words = shlex.split(part.strip(), comments=True)
+            if len(words) >= 2:
+                if words[1] == '-m':
+                    assert words[2] in ('venv', 'pytest', 'pip'), text
+                    continue
+                runs.append((text, words[1], words[2:]))
+    return runs
+
+
+@pytest.fixture(scope='module')
+def parsed():
+    """{(script, arguments): what absl made of them} for every run in both READMEs, parsed by
+    the script's own flags: one process per script, side by side."""
+    wanted = {}
+    for path in READMES:
+        for _, script, args in script_runs(shown(path)):
+            if script in SCRIPTS and args not in wanted.setdefault(script, []):
+                wanted[script].append(args)
+    procs = {script: subprocess.Popen(
+        [sys.executable, '-c', PARSE, os.path.join(ROOT, script), json.dumps(lines)], cwd=ROOT,
+        env=script_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for script, lines in wanted.items()}
+    found = {}
+    for script, proc in procs.items():
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        for args, result in zip(wanted[script], json.loads(out.strip().splitlines()[-1])):
+            found[script, tuple(args)] = result
+    return found
+
+
+def runs_of(path, parsed):
+    """[(text, script, positional arguments, every flag's value)] of the README's runs."""
+    runs = []
+    for text, script, args in script_runs(shown(path)):
+        assert script in SCRIPTS, '%s: `%s` runs no course script' % (os.path.basename(path), text)
+        result = parsed[script, tuple(args)]
+        assert 'error' not in result, '%s: `%s`: %s' % (os.path.basename(path), text,
+                                                        result['error'])
+        runs.append((text, script, result['args'], result['flags']))
+    return runs
+
+
+@pytest.mark.parametrize('path', READMES, ids=os.path.basename)
+def test_every_python_command_names_a_script_and_flags_that_exist(path, parsed):
+    """Every `python X.py ...` in a code block or inline: a course script, each flag one it
+    defines with a value it takes (runs_of), and pictures only for the app."""
+    runs = runs_of(path, parsed)
+    assert {script for _, script, _, _ in runs} == set(SCRIPTS)
+    for text, script, args, _ in runs:
+        # Only the app takes arguments (pictures); the others stop at any (cli.run).
+        assert script == 'mnist_app.py' or not args, '`%s`: %s is no flag' % (text, args)
+
+
+def folder(script, values):
+    """The model folder a run of `script` trains, watches or reads, as an absolute path."""
+    if script == 'mnist_app.py' and not values['model_dir']:
+        lenet5 = values['model'] == 'lenet5'
+        return os.path.join(ROOT, 'model', 'lenet5') if lenet5 else os.path.join(ROOT, 'model')
+    return os.path.normpath(os.path.join(ROOT, values['model_dir']))
+
+
+@pytest.mark.parametrize('path', READMES, ids=os.path.basename)
+def test_a_watcher_and_the_app_are_given_what_their_trainer_was(path, parsed):
+    """A watcher (not --once) stops after the checkpoint of its --steps: the trainer's, or it
+    waits for ever; watcher and app must build LeNet-5 with the trainer's --fc_size."""
+    runs = runs_of(path, parsed)
+    trained = {}
+    for text, script, _, values in runs:
+        if script in TRAINERS:
+            trained.setdefault((TRAINERS[script], folder(script, values)), []).append(
+                (text, values))
+    deep = [text for (watcher, _), trainers in trained.items() for text, values in trainers
+            if watcher == 'mnist_lenet5_test.py' and values['fc_size'] == 1024]
+    assert len(deep) == 1, 'no single Deep MNIST trainer (--fc_size 1024): %s' % deep
+    watched = 0
+    for text, script, _, values in runs:
+        if script in TRAINERS.values() and not values['once']:
+            trainers = trained.get((script, folder(script, values)))
+            assert trainers, '`%s` watches a folder that no command trains' % text
+            for trainer, given in trainers:
+                assert values['steps'] == given['steps'], (
+                    '`%s` stops at step %d, but `%s` trains to %d'
+                    % (text, values['steps'], trainer, given['steps']))
+                if 'fc_size' in given:
+                    assert values['fc_size'] == given['fc_size'], (text, trainer)
+            watched += 1
+        if script == 'mnist_app.py' and values['model'] == 'lenet5':
+            for trainer, given in trained.get(('mnist_lenet5_test.py', folder(script, values)),
+                                              []):
+                assert values['fc_size'] == given['fc_size'], (text, trainer)
+    assert watched >= 3, 'the MLP, LeNet-5 and Deep MNIST are not each watched'
+
+
+@pytest.mark.parametrize('path', READMES, ids=os.path.basename)
+def test_urls_with_a_query_are_quoted(path):
+    """bash sends a command to the background at an unquoted `&`, zsh stops at `?`."""
+    for text in shown(path):
+        for quote, url in re.findall(r'''(["']?)(https?://[^\s"'`]+)''', text):
+            assert quote or not re.search(r'[?&]', url), '`%s`: quote %s' % (text, url)
+
+
+@pytest.mark.parametrize('path', READMES, ids=os.path.basename)
+def test_commands_copy_into_windows_shells(path):
+    """cmd and PowerShell know no trailing `\\`; in PowerShell `curl` is Invoke-WebRequest and
+    an unquoted `@` is its own syntax."""
+    with open(path, encoding='utf-8') as f:
+        continued = [line for line in f.read().splitlines()
+                     if line.startswith('    ') and line.rstrip().endswith('\\')]
+    assert not continued, continued
+    curl_exe = [text for text in code_lines(path) if text.startswith('curl.exe ')]
+    assert curl_exe, 'no curl.exe line for Windows'
+    for text in curl_exe:
+        assert not re.search(r'(^|\s)@', text), '`%s`: quote the @ argument' % text
+
+
+def test_the_chinese_readme_has_every_lessons_commands():
+    """A reader of Chinese alone can follow every lesson: each script is run in a code block,
+    and every course command of README.md's code blocks is in README.zh-CN.md's too."""
+    def runs(path):
+        return [(script, tuple(args)) for _, script, args in script_runs(code_lines(path))]
+    chinese = runs(README_ZH)
+    assert {script for script, _ in chinese} == set(SCRIPTS)
+    missing = [run for run in runs(README) if run not in chinese]
+    assert not missing, 'in README.md but not in README.zh-CN.md: %s' % missing
+
+
+PRINTED = ('After ', 'Stopped by ', 'Resuming from ', 'Reached ', 'Serving the drawing page ')
+
+
+def printed_formats():
+    """{format: its regular expression} for every %-format string in the scripts and mnist_lib/
+    that starts as a printed line quoted in a README does."""
+    formats = {}
+    for path in glob.glob(os.path.join(ROOT, '*.py')) + glob.glob(os.path.join(ROOT, 'mnist_lib',
+                                                                              '*.py')):
+        with open(path, encoding='utf-8') as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and node.value.startswith(PRINTED)):
+                pieces = re.split(r'(%(?:\.\d+)?[dsgf%])', node.value)
+                formats[node.value] = ''.join(
+                    {'%d': r'-?\d+', '%s': r'\S.*', '%%': '%'}.get(p, r'[0-9.e+-]+')
+                    if re.fullmatch(r'%(?:\.\d+)?[dsgf%]', p) else re.escape(p) for p in pieces)
+    return formats
+
+
+@pytest.mark.parametrize('path', READMES, ids=os.path.basename)
+def test_quoted_lines_are_what_the_scripts_print(path):
+    """The trainer's, the watcher's and the server's lines, as a README quotes them, fit the
+    format that prints them (a path may be any path; a step is a number, not `N`)."""
+    formats = printed_formats()
+    assert len(formats) >= 6, formats
+    quoted = [text for text in shown(path) if text.startswith(PRINTED)]
+    assert len(quoted) >= 6, quoted
+    for text in quoted:
+        assert any(re.fullmatch(f, text) for f in formats.values()), \
+            'no script prints `%s`' % text
