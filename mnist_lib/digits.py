@@ -8,8 +8,8 @@ row, specks go, marks that stand above one another become one digit and a group 
 than a digit is offered cut where its ink is thinnest, and one holding two marks as tall as
 digits (a 1 under a 7's bar) is offered as those marks apart (mnist_lib/groups.py); a group
 shorter than the row's digits is no digit, and one a little short is offered with and
-without it: the network picks the surer reading. Each digit is then normalised as a single
-digit is, except that a stroke a little thinner than MNIST's is widened too (THIN).
+without it: the network picks the surer reading. Each digit is then normalised as a single digit is
+(picture.normalise).
 
 H below is the row's digit height (marks.typical_height).
 """
@@ -32,7 +32,6 @@ LOW_ROW = 0.5        # a row whose marks are under this * the tallest row's H: n
 NO_DIGIT = 0.5       # a group under this * H tall is no digit (a dash, a border's stub) ...
 FRAGMENT = 0.75      # ... and one under this * H, narrower than a digit, may be none: kept
 SURE_FRAGMENT = 0.9  # ... only if the network reads it with this probability at least
-THIN = 0.8           # a stroke under THIN * MNIST's is widened to it (one digit: picture.THIN)
 
 # One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
 # x1, y1) in the picture's pixels, the penalty its shape earns (groups.DOUBT), and which
@@ -80,8 +79,9 @@ def find_options(rgb):
     for row in found:
         options.append([])
         for members, row_height, width in row:
-            x0, y0, x1, y1 = grouping.box(members, boxes)  # its box, and a pixel around
-            x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), x1 + 1, y1 + 1
+            gx0, gy0, gx1, gy1 = grouping.box(members, boxes)
+            edge = picture.soft_edge(max(gx1 - gx0, gy1 - gy0))  # and its soft edge
+            x0, y0, x1, y1 = max(gx0 - edge, 0), max(gy0 - edge, 0), gx1 + edge, gy1 + edge
             crop = (slice(y0, y1), slice(x0, x1))
             def of(part):  # the mask of these marks, in the crop
                 return np.isin(labels[crop], [m + 1 for m in part])
@@ -100,7 +100,7 @@ def find_options(rgb):
                     narrow = [len(widths) > 1 and w < grouping.NOT_A_ONE * row_height
                               for w in widths]
                     candidates.append(Candidate(inputs, shown, penalty, narrow))
-            if (y1 - y0 - 2 < FRAGMENT * row_height and x1 - x0 - 2 < width) or not candidates:
+            if (gy1 - gy0 < FRAGMENT * row_height and gx1 - gx0 < width) or not candidates:
                 candidates.append(Candidate(np.zeros((0, picture.SIZE ** 2), np.float32), [],
                                             1.0 - SURE_FRAGMENT, []))
             options[-1].append(candidates)
@@ -149,10 +149,8 @@ def _inputs(pieces, labels, lines, ink, corner, to_picture, lowest):
             return None
         cols = np.flatnonzero(piece.any(axis=0))
         y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        near = marks.grow(piece)
-        near &= (labels == 0) & ~lines | piece  # its own fringe, never a neighbour's ink
-        crop = np.where(near, ink, 0.0)[y0:y1, x0:x1]
-        inputs.append(picture.normalise(crop, piece[y0:y1, x0:x1], THIN).reshape(-1))
+        own = (labels == 0) & ~lines | piece  # never a neighbour's ink
+        inputs.append(picture.normalise(np.where(own, ink, 0.0), piece).reshape(-1))
         found.append(to_picture((corner[0] + x0, corner[1] + y0, corner[0] + x1,
                                  corner[1] + y1)))
         widths.append(x1 - x0)

@@ -1,11 +1,14 @@
 """A picture file -> the networks' input: [1, 784] float32 in [0, 1], white digit on black.
 
 Two methods:
-  mnist  (default) puts any picture into MNIST's own normalisation: find the
-         ink against the paper whatever their colours (dark on light or light
-         on dark, uneven light), threshold adaptively, crop to the digit, even
-         out the stroke width, scale into a 20x20 box keeping the aspect ratio,
-         and centre it by centre of mass in 28x28.
+  mnist  (default) gives the network what MNIST would have given it: find the ink
+         against the paper whatever their colours (dark on light or light on dark,
+         uneven light), threshold adaptively, leave out specks, then, as MNIST made
+         its digits, scale the digit's box to 20 px on its longer side (stroke
+         width evened only when outside MNIST's own range), averaging the ink
+         down, and put its centre of mass at pixel 14 of 28x28. An MNIST digit
+         drawn at any size reads as its own 28x28 array does: see
+         benchmarks/bench_roundtrip.py.
   course the notes' pre_pic: resize the whole picture to 28x28, invert, and
          threshold at 50.
 """
@@ -13,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from mnist_lib import decode
+from mnist_lib import marks
 from mnist_lib.errors import PictureError  # noqa: F401  (callers catch picture.PictureError)
 
 METHODS = ('mnist', 'course')
@@ -20,9 +24,13 @@ DEFAULT = 'mnist'
 WORK_SIDE = 384        # the longest side of the copy the digit is looked for in
 THRESHOLD = 50         # the notes' binarisation threshold (course method)
 BOX = 20               # MNIST digits fit a 20x20 box ...
-SIZE = 28              # ... centred by mass in 28x28
-STROKE = 0.12          # MNIST stroke width, as a fraction of the digit's longest side
-THIN = 0.7             # a stroke under THIN * the MNIST width is widened to it
+SIZE = 28              # ... centred by mass in 28x28 ...
+CENTRE = 14.0          # ... at pixel 14 (row and column index: MNIST's lie within 14 +- 0.5)
+CANVAS = 80            # a digit is measured on a canvas where it is at least this many px
+THIN = 1.5             # MNIST's strokes are 1.6 to 5.1 px wide in its 20 px box (99% of
+THICK = 5.5            # them): one under THIN is widened to WIDEN_TO, one over THICK thinned
+WIDEN_TO = 2.0         # to it
+SPECK = 0.2            # ink marks under this share of the largest mark's size are specks
 MIN_CONTRAST = 0.08    # less ink contrast than this is a blank picture
 
 
@@ -55,9 +63,10 @@ def course(rgb):
     return (im_arr.reshape([1, SIZE * SIZE]) / 255.0).astype(np.float32)
 
 
-def _resize(array, size, resample=Image.BILINEAR):
-    """Resizes a 2-D float array to `size` = (width, height)."""
-    return np.asarray(Image.fromarray(array.astype(np.float32)).resize(size, resample))
+def _resize(array, size, resample=Image.BILINEAR, box=None):
+    """Resizes a 2-D float array (its region `box`, x0, y0, x1, y1 in pixels, by default
+    all of it) to `size` = (width, height)."""
+    return np.asarray(Image.fromarray(array.astype(np.float32)).resize(size, resample, box))
 
 
 def _background(rgb, blocks=6):
@@ -113,14 +122,11 @@ def _morph(ink, radius, grow):
 
 def mnist_style(rgb):
     """Finds the digit and normalises it the way MNIST's digits were: [1, 784]."""
-    ink, mask, smooth = find_ink(shrink(rgb, WORK_SIDE))
-    # Crop to the ink, trimming 0.5% of its mass at each side against stray specks.
-    rows, cols = np.nonzero(mask)
-    weights = smooth[rows, cols]
-    top, bottom = _mass_range(rows, weights)
-    left, right = _mass_range(cols, weights)
-    return normalise(ink[top:bottom + 1, left:right + 1],
-                     mask[top:bottom + 1, left:right + 1]).reshape([1, SIZE * SIZE])
+    ink, mask, _ = find_ink(shrink(rgb, WORK_SIDE))
+    labels, boxes = marks.marks(mask)
+    sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
+    specks = np.flatnonzero(sides < SPECK * sides.max()) + 1
+    return normalise(ink, mask & ~np.isin(labels, specks)).reshape([1, SIZE * SIZE])
 
 
 def shrink(rgb, side):
@@ -167,49 +173,96 @@ def ink_threshold(values):
     return max(_otsu(values / values.max()) * values.max(), 0.25 * values.max())
 
 
-def normalise(ink, mask, thin=THIN):
-    """One digit's ink, cropped to it, and its mask -> the 28x28 input (float32 in [0, 1]).
-    A stroke thinner than `thin` times MNIST's is widened to MNIST's."""
-    # Even out the stroke: MNIST's pens were about STROKE of the digit's size wide.
-    target = STROKE * max(ink.shape)
-    width = _stroke_width(np.pad(mask, 1))
-    if width < thin * target:
-        radius = int(round((target - width) / 2))
-        ink = _morph(np.pad(ink, radius), radius, grow=True)
-    elif width > 1.6 * target:
-        ink = _morph(ink, int(round((width - target) / 2)), grow=False)
-    strength = np.percentile(ink[ink > 0], 90) if (ink > 0).any() else 1.0
-    ink = np.clip(ink / max(strength, 1e-6), 0, 1)
+def normalise(ink, mask):
+    """The digit whose surely-ink pixels are `mask` [H, W], in the contrast `ink` (zero on
+    other marks and lines) -> the 28x28 input, float32 in [0, 1], as MNIST made its digits:
+    the digit's box scaled to BOX px on its longer side, its centre of mass at CENTRE. Its
+    ink is the mask's and the soft edge around it; the number finder and a single digit
+    alike come here.
 
-    # Scale into the 20x20 box, aspect kept, then centre by mass in 28x28.
+    The digit is looked at on a canvas where it is at least CANVAS px (a small one is
+    enlarged), its ink scaled to its stroke's strength; there its box is where the ink
+    passes half-strength, its stroke width is measured in MNIST's pixels and evened only
+    when outside MNIST's own range; then it is averaged down (a box filter, as MNIST's
+    anti-aliasing was) straight into 28x28, at a sub-pixel position."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        raise PictureError('holds no digit (the picture is blank)')
+    side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
+    edge = soft_edge(side)
+    top, left = max(rows[0] - edge, 0), max(cols[0] - edge, 0)
+    ink, mask = (a[top:rows[-1] + 1 + edge, left:cols[-1] + 1 + edge] for a in (ink, mask))
+    # The canvas: the digit CANVAS px on its longer side, enlarged smoothly or averaged down.
+    scale = CANVAS / float(side)
     h, w = ink.shape
-    factor = BOX / float(max(h, w))
-    small = np.clip(_resize(ink, (max(1, int(round(w * factor))), max(1, int(round(h * factor)))),
-                            Image.LANCZOS), 0, 1)
-    return _centre_by_mass(small)
+    size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+    resample = Image.BILINEAR if scale > 1 else Image.BOX
+    ink = _resize(ink, size, resample)
+    share = _resize(mask.astype(np.float32), size, resample)  # of each pixel, surely ink
+    near = share > 0
+    for _ in range(CANVAS // BOX):  # its soft edge: one of MNIST's pixels around
+        near = marks.grow(near)
+    ink = np.where(near, ink, 0.0)  # and nothing else
+    sure = share > 0.5
+    strength = np.percentile(ink[sure] if sure.any() else ink, 90)  # of the stroke's middle
+    ink = np.clip(ink / max(strength, 1e-6), 0, 1)
+    ink = _even_stroke(ink)
+    return _centred(ink, _box(ink > 0.5))
 
 
-def _mass_range(index, weights, trim=0.005):
-    if not len(index) or not weights.sum() > 0:
+def soft_edge(side):
+    """The px around a digit `side` px tall (or wide) that its soft edge may take: one of
+    MNIST's pixels."""
+    return max(1, int(round(side / float(BOX))))
+
+
+def _box(mask):
+    """(x0, y0, x1, y1) of a mask's True pixels, exclusive ends."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
         raise PictureError('holds no digit (the picture is blank)')
-    order = np.argsort(index)
-    cumulative = np.cumsum(weights[order]) / weights.sum()
-    low = index[order][np.searchsorted(cumulative, trim)]
-    high = index[order][min(len(order) - 1, np.searchsorted(cumulative, 1 - trim))]
-    return int(low), int(high)
+    return cols[0], rows[0], cols[-1] + 1, rows[-1] + 1
 
 
-def _centre_by_mass(small):
-    h, w = small.shape
-    total = small.sum()
-    if total <= 0:
-        raise PictureError('holds no digit (the picture is blank)')
-    cy = (small.sum(axis=1) * np.arange(h)).sum() / total
-    cx = (small.sum(axis=0) * np.arange(w)).sum() / total
-    top = int(round(SIZE / 2.0 - 0.5 - cy))
-    left = int(round(SIZE / 2.0 - 0.5 - cx))
-    top = min(max(top, 0), SIZE - h)  # keep the whole digit in the picture
-    left = min(max(left, 0), SIZE - w)
-    out = np.zeros((SIZE, SIZE), np.float32)
-    out[top:top + h, left:left + w] = small
-    return out
+def _even_stroke(ink):
+    """Widens a stroke thinner than THIN MNIST pixels to WIDEN_TO, thins one thicker than
+    THICK to it; MNIST's own strokes, between them, are left as they are."""
+    x0, y0, x1, y1 = _box(ink > 0.5)
+    unit = max(x1 - x0, y1 - y0) / float(BOX)  # canvas px per MNIST px
+    # A blocky outline (a small picture enlarged) looks longer than it is: a stroke's width
+    # is measured on the canvas and on a smoothed copy, the larger taken.
+    h, w = ink.shape
+    smooth = _resize(_resize(ink, (max(1, w // 2), max(1, h // 2)), Image.BOX), (w, h))
+    width = max(_stroke_width(np.pad(a[y0:y1, x0:x1] > 0.5, 1)) for a in (ink, smooth)) / unit
+    if width < THIN:
+        radius = int(round((WIDEN_TO - width) * unit / 2))
+        return _morph(np.pad(ink, radius), radius, grow=True)
+    if width > THICK:
+        return _morph(ink, int(round((width - THICK) * unit / 2)), grow=False)
+    return ink
+
+
+def _centred(ink, box):
+    """28x28 from the canvas `ink`: its `box` (x0, y0, x1, y1) scaled to BOX px on the
+    longer side, area-averaged, the centre of mass at CENTRE (kept whole in the frame)."""
+    x0, y0, x1, y1 = box
+    px = max(x1 - x0, y1 - y0) / float(BOX)  # canvas px per input px
+    total = ink.sum()
+    # Pixel k covers [k, k + 1): the centre of mass at index CENTRE lies at CENTRE + 0.5.
+    cy = (ink.sum(axis=1) * (np.arange(ink.shape[0]) + 0.5)).sum() / total
+    cx = (ink.sum(axis=0) * (np.arange(ink.shape[1]) + 0.5)).sum() / total
+    span = SIZE * px
+    top = min(max(cy - (CENTRE + 0.5) * px, y1 - span), y0)
+    left = min(max(cx - (CENTRE + 0.5) * px, x1 - span), x0)
+    return _areas(top, px, ink.shape[0]).dot(ink).dot(_areas(left, px, ink.shape[1]).T)
+
+
+def _areas(start, px, n):
+    """[SIZE, n]: the share of input pixel i = [start + i px, start + (i + 1) px) that each
+    canvas pixel [j, j + 1) covers, over px: an exact area average (PIL's box filter rounds
+    to whole pixels)."""
+    edges = start + px * np.arange(SIZE + 1)
+    low, high = np.arange(n), np.arange(n) + 1
+    overlap = (np.minimum(edges[1:, None], high[None, :])
+               - np.maximum(edges[:-1, None], low[None, :]))
+    return (np.clip(overlap, 0, None) / px).astype(np.float32)

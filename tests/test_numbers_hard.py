@@ -185,20 +185,19 @@ def test_a_short_digit_as_wide_as_a_digit_is_never_offered_as_none():
     assert y1 - y0 < digits.FRAGMENT * 140
 
 
-def test_a_number_widens_strokes_a_little_thinner_than_mnists():
-    """A 0 drawn with a stroke 0.7 of MNIST's width (measured about 0.77: the mask is a
-    little wider than the pen): in a number it is widened (THIN); as a single digit it is
-    given as drawn, the single-digit mode unchanged."""
-    side = 200  # the ellipse's height: the digit's longest side
-    width = int(round(0.7 * picture.STROKE * side))
-    im = Image.new('L', (400, 300), 255)
-    ImageDraw.Draw(im).ellipse([(140, 50), (260, 50 + side)], outline=0, width=width)
-    rgb = np.asarray(im.convert('RGB'), np.float32) / 255.0
-    assert picture.THIN < 0.77 < digits.THIN
-    [[group]] = digits.find_options(rgb)
-    [whole] = [c for c in group if len(c.inputs) == 1]
-    single = picture.normalised(rgb)
-    assert whole.inputs.sum() > 1.15 * single.sum()
+def test_a_digit_alone_and_in_a_number_is_normalised_alike():
+    """One normalisation (picture.normalise) for both modes: a 0 drawn with a hairline (it is
+    widened), pens about as wide as MNIST's and a marker (thinned) gives the same 28x28 read
+    alone as read as a one-digit number; the two modes look at the picture at different
+    sizes, so pixels at the edges differ a little."""
+    for width in (3, 12, 17, 40):
+        im = Image.new('L', (400, 300), 255)
+        ImageDraw.Draw(im).ellipse([(140, 50), (260, 250)], outline=0, width=width)
+        rgb = np.asarray(im.convert('RGB'), np.float32) / 255.0
+        [[group]] = digits.find_options(rgb)
+        [whole] = [c for c in group if len(c.inputs) == 1]
+        single = picture.normalised(rgb)
+        assert np.abs(whole.inputs - single).mean() < 0.015, width
 
 
 def test_ruled_lines_a_lower_threshold_shows_stay_out():

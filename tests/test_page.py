@@ -13,9 +13,9 @@ import pytest
 from conftest import PIC
 
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-INSTALL = ('Chromium: sudo apt-get install -y chromium (Debian/Ubuntu, needs root; or set '
-           'CHROMIUM to a Chromium or Chrome); Playwright: pip install playwright (never '
-           '`playwright install`)')
+INSTALL = ('Chromium: sudo apt-get install -y chromium (Debian, needs root; on Ubuntu, whose '
+           'chromium is a snap, or elsewhere set CHROMIUM to a Chromium or Chrome); '
+           'Playwright: pip install playwright (never `playwright install`)')
 
 
 def missing():
