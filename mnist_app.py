@@ -5,12 +5,16 @@
                                                # (cmd and PowerShell pass pic/*.png on: expanded here)
     python mnist_app.py --model lenet5 ...     # LeNet-5 instead of the MLP
     python mnist_app.py --number photo.jpg     # a whole number: photo.jpg: 2026 (97.3%)
+    python mnist_app.py --noreject cup.jpg     # a digit even where the judge sees none
     python mnist_app.py --save_input seen/ ... # also write the 28x28 inputs the network saw
     python mnist_app.py --export exported/mlp  # SavedModel + model.tflite (see mnist_lib/export.py)
     python mnist_app.py --serve                # the drawing page on http://127.0.0.1:8000/
 
-The model (EMA weights) is restored once per process, not once per picture.
-Exit status: 0 every picture answered, 1 some could not be read, 2 no checkpoint.
+The model (EMA weights) is restored once per process, not once per picture. A picture whose
+input the judge (mnist_lib/judge.py) takes for no whole digit, or one with no ink at all, is
+answered "not a digit" (unlike the notes, which always name a digit; --noreject does).
+Exit status: 0 every picture answered ("not a digit" is an answer), 1 some could not be
+read, 2 no checkpoint.
 
 In a notebook, after `import mnist_app`: restore_model(pre_pic('pic/3.png')) gives the
 digit, and application(lines=['1', 'pic/3.png']) runs the notes' dialogue with those answers.
@@ -33,6 +37,7 @@ from mnist_lib import cli
 from mnist_lib import errors
 from mnist_lib import export
 from mnist_lib import files
+from mnist_lib import judge as judge_lib
 from mnist_lib import model
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -47,6 +52,7 @@ MODELS = {
                          mnist_lenet5_backward.MODEL_SAVE_PATH, 'mnist_lenet5_backward.py'),
 }
 _model = None  # the process's Model, restored on first use
+_judge = None  # the process's Judge, restored on first use (with --reject)
 
 
 def open_model(kind='mlp', model_dir=None, fc_size=mnist_lenet5_forward.FC_SIZE,
@@ -79,10 +85,22 @@ def pre_pic(picName, method=picture.DEFAULT):
     return picture.pre_pic(picName, method)
 
 
-def answer(path, method, number=False, save_input=None):
-    """Reads one picture (recognise.read); writes its inputs into `save_input` if given.
-    Raises picture.PictureError."""
-    reading = recognise.read(path, the_model(), number, method)
+def the_judge():
+    """The process's judge, restored on first use. Raises UsageError when its weights are
+    missing or damaged."""
+    global _judge
+    if _judge is None:
+        _judge = judge_lib.Judge()
+    return _judge
+
+
+def answer(path, method, number=False, save_input=None, reject=True):
+    """Reads one picture (recognise.read), with the judge unless not `reject` (a number is
+    always read with it; never with --preprocess course: it was not made for such inputs);
+    writes its inputs into `save_input` if given. Raises picture.PictureError."""
+    judged = (reject or number) and method == picture.DEFAULT
+    reading = recognise.read(path, the_model(), number, method,
+                             judge=the_judge() if judged else None)
     if save_input:
         name = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0]
         recognise.save_inputs(reading, save_input, name, number)
@@ -112,7 +130,8 @@ def answers(lines):
     return ask_given
 
 
-def application(method=picture.DEFAULT, number=False, save_input=None, lines=None):
+def application(method=picture.DEFAULT, number=False, save_input=None, lines=None,
+                reject=True):
     """The notes' interactive loop. Returns the exit status.
 
     `lines` (strings), when given, are the answers instead of what is typed: in a notebook,
@@ -137,12 +156,12 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
             return 0
         testPic = os.path.expanduser(testPic.strip().strip('"\''))
         try:
-            reading = answer(testPic, method, number, save_input)
+            reading = answer(testPic, method, number, save_input, reject)
         except picture.PictureError as e:
             print('%s: error: %s' % (testPic, e))
             failed += 1
             continue
-        preValue = recognise.number_text(reading)
+        preValue = recognise.answer_text(reading, number)
         print('The prediction number is:', preValue)
         unsure = recognise.doubt(reading)
         if unsure:
@@ -150,18 +169,19 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
     return 1 if failed else 0
 
 
-def batch(paths, method, number=False, save_input=None):
+def batch(paths, method, number=False, save_input=None, reject=True):
     """One line per picture: '<path>: <digit or number> (<confidence>%)', and ' not sure: A or
-    B?' after it when unsure. Returns the exit status."""
+    B?' after it when unsure; '<path>: not a digit (...)' for a picture without one. Returns
+    the exit status."""
     failed = 0
     for path in paths:
         try:
-            reading = answer(path, method, number, save_input)
+            reading = answer(path, method, number, save_input, reject)
         except picture.PictureError as e:
             print('%s: error: %s' % (path, e), flush=True)
             failed += 1
             continue
-        print('%s: %s' % (path, recognise.answer_line(reading)), flush=True)
+        print('%s: %s' % (path, recognise.answer_line(reading, number)), flush=True)
     return 1 if failed else 0
 
 
@@ -195,7 +215,8 @@ def main(argv):
             'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
         models = server.load_models(MODELS, dirs, FLAGS.fc_size)
         return server.serve(models, {k: spec.trainer for k, spec in MODELS.items()},
-                            FLAGS.host, FLAGS.port)
+                            FLAGS.host, FLAGS.port,
+                            the_judge() if any(models.values()) else None, FLAGS.reject)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)
     _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, for_export=bool(FLAGS.export))
@@ -208,9 +229,12 @@ def main(argv):
             raise errors.UsageError('--export takes no pictures')
         print(export.export(_model, FLAGS.export, FLAGS.quantize, FLAGS.overwrite))
         return 0
+    if (FLAGS.reject or FLAGS.number) and FLAGS.preprocess == picture.DEFAULT:
+        the_judge()  # a missing judge is said at once, not at the first picture
     if len(argv) > 1:
-        return batch(expand(argv[1:]), FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
-    return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input)
+        return batch(expand(argv[1:]), FLAGS.preprocess, FLAGS.number, FLAGS.save_input,
+                     FLAGS.reject)
+    return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input, reject=FLAGS.reject)
 
 
 FLAGS = cli.FLAGS
@@ -228,6 +252,10 @@ if __name__ == '__main__':
                       'invert + threshold 50 on a whole-picture resize.')
     flags.DEFINE_bool('number', False, 'Read a whole number from each picture instead of one '
                       'digit: its rows of digits top to bottom, a slanted row along its slant.')
+    flags.DEFINE_bool('reject', True, 'Answer "not a digit" where the judge (a second small '
+                      'network) sees no whole digit in the input, or the picture is blank; '
+                      '--noreject always names a digit, as the notes do. --number always reads '
+                      'with the judge; --preprocess course never does.')
     flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
                         'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit '
                         '(default: none, no pictures written).')

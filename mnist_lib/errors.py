@@ -1,4 +1,5 @@
 """The errors a user can cause, and how they are said: one line, no traceback."""
+import re
 
 
 class UsageError(Exception):
@@ -17,6 +18,14 @@ class PictureError(Exception):
         self.kind = kind
 
 
+class BlankPicture(PictureError):
+    """A picture with no ink at all: with the default preprocessing that is an answer ("not
+    a digit"), not bad input; the message stays for the modes that cannot answer so."""
+
+    def __init__(self, message='holds no digit (the picture is blank)'):
+        PictureError.__init__(self, message)
+
+
 class LayoutError(PictureError):
     """No number in the way the marks lie (too many rows or digits, only lines or specks):
     the picture turned a quarter may still hold one. Other PictureErrors (blank, one blob,
@@ -24,6 +33,12 @@ class LayoutError(PictureError):
 
 
 def first_line(error):
-    """The first line of an exception's message (TensorFlow's run on for pages)."""
+    """The first telling line of an exception's message (TensorFlow's run on for pages, and
+    a failed graph op's begin with where the op was made: 'Graph execution error:')."""
     text = getattr(error, 'message', None) or str(error)
-    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    telling = [line for line in lines if not _WHERE.match(line)]
+    return (telling or lines or [type(error).__name__])[0]
+
+
+_WHERE = re.compile(r'(Graph execution error:$|Detected at node |File "|Node: )')

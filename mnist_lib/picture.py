@@ -17,7 +17,7 @@ from PIL import Image, ImageFilter
 
 from mnist_lib import decode
 from mnist_lib import marks
-from mnist_lib.errors import PictureError  # noqa: F401  (callers catch picture.PictureError)
+from mnist_lib.errors import BlankPicture, PictureError  # noqa: F401  (callers catch them here)
 
 METHODS = ('mnist', 'course')
 DEFAULT = 'mnist'
@@ -124,6 +124,8 @@ def mnist_style(rgb):
     """Finds the digit and normalises it the way MNIST's digits were: [1, 784]."""
     ink, mask, _ = find_ink(shrink(rgb, WORK_SIDE))
     labels, boxes = marks.marks(mask)
+    if not boxes:
+        raise BlankPicture()
     sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
     specks = np.flatnonzero(sides < SPECK * sides.max()) + 1
     return normalise(ink, mask & ~np.isin(labels, specks)).reshape([1, SIZE * SIZE])
@@ -154,7 +156,7 @@ def ink_of(ink, smooth, threshold=None):
     """(ink, mask, threshold) from contrast(): the ink with its faint fringe cleared and the
     pixels above the `threshold` (by default ink_threshold's)."""
     if smooth.max() < MIN_CONTRAST:
-        raise PictureError('holds no digit (the picture is blank)')
+        raise BlankPicture()
     if threshold is None:
         threshold = ink_threshold(smooth)
     return np.where(smooth > 0.5 * threshold, ink, 0.0), smooth > threshold, threshold
@@ -187,7 +189,7 @@ def normalise(ink, mask):
     anti-aliasing was) straight into 28x28, at a sub-pixel position."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if not len(rows):
-        raise PictureError('holds no digit (the picture is blank)')
+        raise BlankPicture()
     side = max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1
     edge = soft_edge(side)
     top, left = max(rows[0] - edge, 0), max(cols[0] - edge, 0)
@@ -220,7 +222,7 @@ def _box(mask):
     """(x0, y0, x1, y1) of a mask's True pixels, exclusive ends."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if not len(rows):
-        raise PictureError('holds no digit (the picture is blank)')
+        raise BlankPicture()
     return cols[0], rows[0], cols[-1] + 1, rows[-1] + 1
 
 

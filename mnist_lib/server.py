@@ -2,7 +2,9 @@
 
     GET  /                                   the page (web/index.html), and /web/<its files>
     GET  /models                             {"models": [{"name", "trained", "hint"}, ...]}
-    POST /predict?model=mlp|lenet5&number=0|1   body: the picture file's bytes -> JSON answer
+    POST /predict?model=mlp|lenet5&number=0|1&reject=1|0
+                                             body: the picture file's bytes -> JSON answer
+                                             (reject=0: no judge, a digit is always named)
 
 Every answer is JSON or one of the page's own files; an error is {"error": "<one line>"}
 with its status. Each model is loaded once; a request costs one decoding, one
@@ -51,10 +53,18 @@ def data_uri(array):
     return 'data:image/png;base64,' + base64.b64encode(png.getvalue()).decode('ascii')
 
 
-def answer(reading, kind, timings):
-    """The JSON answer for a reading (the same facts the app prints)."""
+def answer(reading, kind, timings, number=False):
+    """The JSON answer for a reading (the same facts the app prints). A picture with no
+    digit: "not_a_digit": true, "number": "", "digits": [], and the network's probabilities
+    and input as it would have answered; "whole_digit" is the judge's probability (the least
+    of a number's digits; 0 for a blank picture; null when it was not asked). With `number`,
+    "not_a_number" says the same of a whole number."""
     doubt = recognise.doubt(reading)
+    whole = reading.whole
     return {'model': kind, 'number': recognise.number_text(reading), 'digits': reading.digits,
+            'not_a_digit': bool(reading.not_a_digit),
+            'not_a_number': bool(reading.not_a_digit) if number else None,
+            'whole_digit': None if whole is None else round(float(min(whole, default=0.0)), 6),
             'rows': recognise.row_texts(reading),
             'confidence': [float(p[d]) for p, d in zip(reading.probabilities, reading.digits)],
             'probabilities': [[round(float(v), 6) for v in p] for p in reading.probabilities],
@@ -69,8 +79,9 @@ class App(object):
     """The page and its API, for connections.Loop: `early` answers from a request's head (every
     GET, and every POST refused before its body is read), `answer` reads a picture."""
 
-    def __init__(self, models, trainers, loopback):
+    def __init__(self, models, trainers, loopback, judge=None, reject=True):
         self.models, self.trainers, self.loopback = models, trainers, loopback
+        self.judge, self.reject = judge, reject
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
 
     def model_list(self):
@@ -131,6 +142,9 @@ class App(object):
             return wire.error(400, 'unknown model %r (mlp or lenet5)' % kind[:40])
         if number not in ('0', '1'):
             return wire.error(400, 'number must be 0 or 1, not %r' % number[:40])
+        reject = (query.get('reject') or ['1'])[0]
+        if reject not in ('0', '1'):
+            return wire.error(400, 'reject must be 0 or 1, not %r' % reject[:40])
         if self.models.get(kind) is None:
             return wire.error(409, '%s is not trained yet: python %s'
                               % (kind, self.trainers[kind]))
@@ -147,13 +161,16 @@ class App(object):
         """A POST /predict whose body has arrived (in a worker thread)."""
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query)
         kind = (query.get('model') or ['mlp'])[0]
+        number = (query.get('number') or ['0'])[0] == '1'
+        judged = number or (query.get('reject') or ['1' if self.reject else '0'])[0] == '1'
+
         timings = {}
         try:
-            reading = recognise.read(body, self.models[kind],
-                                     (query.get('number') or ['0'])[0] == '1', timings=timings)
+            reading = recognise.read(body, self.models[kind], number, timings=timings,
+                                     judge=self.judge if judged else None)
         except picture.PictureError as e:
             return wire.error(STATUS[e.kind], 'the upload %s' % e)
-        return wire.json_response(200, answer(reading, kind, timings))
+        return wire.json_response(200, answer(reading, kind, timings, number))
 
 
 def file_response(path):
@@ -204,10 +221,11 @@ def connection_cap():
         64, min(MAX_CONNECTIONS, soft - 64))
 
 
-def serve(models, trainers, host, port):
-    """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it)
-    until Ctrl-C or SIGTERM; then the requests in flight finish (up to connections.GRACE s).
-    Returns the exit status (0)."""
+def serve(models, trainers, host, port, judge=None, reject=True):
+    """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it),
+    with the `judge` (numbers need it) asked of single digits unless not `reject` or a
+    request says reject=0, until Ctrl-C or SIGTERM; then the requests in flight finish (up to
+    connections.GRACE s). Returns the exit status (0)."""
     if not any(models.values()):
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
@@ -217,7 +235,8 @@ def serve(models, trainers, host, port):
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
                                                          or e))
     loopback = ipaddress.ip_address(sock.getsockname()[0].split('%')[0]).is_loopback
-    loop = connections.Loop(sock, App(models, trainers, loopback), BUSY, connection_cap())
+    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject), BUSY,
+                            connection_cap())
     previous = {}
 
     def stop(signum, frame):

@@ -165,13 +165,15 @@ def write_all(folder, pictures):
 
 
 def check_lines(result, paths):
-    """Every picture got its own line, an answer or a one-line error, and nothing crashed."""
+    """Every picture got its own line, an answer ('not a digit' and 'not a number' are
+    answers) or a one-line error, and nothing crashed."""
     assert result.returncode in (0, 1), result.stderr[-2000:]
     assert 'Traceback' not in result.stderr, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     assert len(lines) == len(paths), result.stdout[-2000:]
     for path, line in zip(paths, lines):
-        assert re.match(r'^%s: (\S.* \(\d+\.\d%%\)( not sure: .*)?|error: \S.*)$'
+        assert re.match(r'^%s: (\S.* \(\d+\.\d%%\)( not sure: .*)?|error: \S.*'
+                        r'|not a digit( \(.*\))?|not a number)$'
                         % re.escape(path), line), line
     return lines
 

@@ -117,6 +117,14 @@ def test_drawn_digits(page, digit):
     assert page.is_hidden('#error')
 
 
+def test_no_digit_drawn_says_so_and_still_shows_what_the_network_saw(page):
+    draw(page, [[(50, 140), (230, 140)]])  # a dash
+    assert shown(page) == ('not a digit', 10, 1)
+    assert page.locator('#probabilities .group').get_attribute('aria-label') == (
+        'digit 1: not a digit')
+    assert page.is_hidden('#notice') and page.is_hidden('#error')
+
+
 def test_two_digit_number(page):
     page.check('#number')
     assert page.evaluate('document.getElementById("pad").width') == 560

@@ -98,14 +98,16 @@ async function post(body) {
 
 function show(answer) {
   showError('');
-  $('answer').textContent = answer.number;
+  $('answer').textContent = answer.not_a_number ? 'not a number' :
+    answer.not_a_digit ? 'not a digit' : answer.number;
   $('notice').textContent = answer.notice || '';
   $('notice').hidden = !answer.unsure;
   const bars = [];
   answer.probabilities.forEach((row, k) => {
     const group = document.createElement('div');
     group.className = 'group';
-    group.setAttribute('aria-label', 'digit ' + (k + 1) + ': ' + answer.digits[k]);
+    const said = answer.not_a_digit ? 'not a digit' : answer.digits[k];
+    group.setAttribute('aria-label', 'digit ' + (k + 1) + ': ' + said);
     row.forEach((p, digit) => {
       const bar = document.createElement('div');
       bar.className = 'bar' + (digit === answer.digits[k] ? ' best' : '');
@@ -124,7 +126,8 @@ function show(answer) {
   $('seen').replaceChildren(...answer.inputs.map((src, k) => {
     const img = document.createElement('img');
     img.src = src;
-    img.alt = '28x28 input ' + (k + 1) + ' (read as ' + answer.digits[k] + ')';
+    img.alt = '28x28 input ' + (k + 1) + ' (read as ' +
+              (answer.not_a_digit ? 'not a digit' : answer.digits[k]) + ')';
     return img;
   }));
 }
