@@ -1,7 +1,8 @@
 """Benchmarks of the app's reading, behind the figures in benchmarks/RESULTS.md.
 
     python benchmarks/bench_app.py pictures   # the app on pic/ and on drawn/photographed digits
-    python benchmarks/bench_app.py numbers    # --number on stroke-drawn and real numbers; time
+    python benchmarks/bench_app.py numbers    # --number on stroke-drawn, MNIST-made and real
+                                              # numbers; time
     python benchmarks/bench_app.py unsure     # where test errors lie in confidence
 
 Uses the models in model/ and model/lenet5/ (or --mlp_dir, --lenet5_dir) and MNIST in data/.
@@ -22,6 +23,8 @@ import make_pictures
 import mnist_backward
 import mnist_forward
 import mnist_app
+import mnist_numbers
+from mnist_lib import judge as judge_lib
 from mnist_lib import picture
 from mnist_lib import recognise
 
@@ -101,7 +104,7 @@ def real_numbers(folder=REAL_NUMBERS):
     return sets
 
 
-def tally(model, items):
+def tally(model, judge, items):
     """(numbers right, numbers, digits right, digits, wrong ['name -> answer']): a digit
     counts only inside a number read at the right length; rows are read top to bottom and
     compared joined."""
@@ -109,7 +112,7 @@ def tally(model, items):
     wrong = []
     for path, truth in items:
         try:
-            got = recognise.number_text(recognise.read(path, model, number=True))
+            got = recognise.number_text(recognise.read(path, model, number=True, judge=judge))
         except picture.PictureError as e:
             got = 'error: %s' % e
         joined = got.replace(' ', '')
@@ -123,37 +126,68 @@ def tally(model, items):
 
 def numbers(model_dirs, folder):
     """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
-    (the touching-digits subset apart) and on the real numbers of ../shared/numbers_dev (two
-    rows apart); and the time split for a 4-digit number in a 12 MP photo."""
+    (the touching-digits subset apart), on 200 numbers written with MNIST's test digits
+    (synthetic/mnist_numbers.py; each kind apart) and on the real numbers of
+    ../shared/numbers_dev (two rows apart); and the time split for a 4-digit number in a
+    12 MP photo."""
     tf1()
+    judge = judge_lib.Judge()
     names = make_numbers.make_numbers(folder)
     sets = {'synthetic': [(os.path.join(folder, n), make_numbers.number_of(n)) for n in names]}
     sets['synthetic, touching'] = [item for item in sets['synthetic'] if 'touching' in item[0]]
+    made = mnist_numbers.make(os.path.join(folder, 'mnist'),
+                              data_dir=os.path.join(ROOT, 'data'))
+    sets['MNIST-made'] = made
+    for extra in mnist_numbers.EXTRAS:
+        sets['MNIST-made, %s' % extra] = [(p, a) for p, a in made
+                                          if p.endswith('_%s.jpg' % extra)]
     real = real_numbers()
     if real is None:
         print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
     else:
         sets.update(('real, %s' % k, v) for k, v in real.items())
-    print('| model | ' + ' | '.join('%s: numbers | digits' % k for k in sets) + ' |')
-    print('|---|' + '---|---|' * len(sets))
-    for kind in mnist_app.MODELS:
-        model = mnist_app.open_model(kind, model_dirs.get(kind))
-        if not model.checkpoint:
-            print('| %s | (no checkpoint in %s) |' % (kind, model.model_dir))
-            continue
-        cells, wrong = [], []
+    models = {kind: mnist_app.open_model(kind, model_dirs.get(kind)) for kind in mnist_app.MODELS}
+    models = {kind: m for kind, m in models.items() if m.checkpoint}
+    results, wrong = {}, {kind: [] for kind in models}
+    for kind, model in models.items():
         for key, items in sets.items():
-            n_ok, n, d_ok, d, bad = tally(model, items)
-            cells += ['%d/%d (%.1f%%)' % (n_ok, n, 100.0 * n_ok / n),
-                      '%d/%d (%.1f%%)' % (d_ok, d, 100.0 * d_ok / d)]
-            if key != 'synthetic, touching':
-                wrong += bad
-        print('| %s | %s |' % (kind, ' | '.join(cells)), flush=True)
-        print('  wrong: ' + ('; '.join(wrong) or 'none'), flush=True)
-    number_timing(mnist_app.open_model('lenet5', model_dirs.get('lenet5')), folder)
+            if key.startswith('MNIST-made, ') or key == 'synthetic, touching':
+                continue  # counted from the whole set's answers below
+            results[kind, key] = tally(model, judge, items)
+            wrong[kind] += results[kind, key][4] if key != 'MNIST-made' else []
+        for key, items in sets.items():  # the subsets, from the answers already given
+            whole = 'MNIST-made' if key.startswith('MNIST-made, ') else 'synthetic'
+            if (kind, key) not in results:
+                names = {os.path.basename(p) for p, _ in items}
+                bad = [w for w in results[kind, whole][4] if w.split(' -> ')[0] in names]
+                results[kind, key] = _subset(items, bad)
+    print('| numbers | ' + ' | '.join('%s: numbers | digits' % k for k in models) + ' |')
+    print('|---|' + '---|---|' * len(models))
+    for key in sets:
+        cells = []
+        for kind in models:
+            n_ok, n, d_ok, d, _ = results[kind, key]
+            cells += ['%d/%d (%.1f%%)' % (n_ok, n, 100.0 * n_ok / max(n, 1)),
+                      '%d/%d (%.1f%%)' % (d_ok, d, 100.0 * d_ok / max(d, 1))]
+        print('| %s | %s |' % (key, ' | '.join(cells)))
+    for kind in models:
+        print('  %s wrong: %s' % (kind, '; '.join(wrong[kind]) or 'none'), flush=True)
+    number_timing(mnist_app.open_model('lenet5', model_dirs.get('lenet5')), judge, folder)
 
 
-def number_timing(model, folder):
+def _subset(items, bad):
+    """tally()'s figures for `items` whose wrong answers ('name -> answer') are `bad`."""
+    answers = {w.split(' -> ')[0]: w.split(' -> ')[1].replace(' ', '') for w in bad}
+    n_ok = d_ok = d = 0
+    for path, truth in items:
+        got = answers.get(os.path.basename(path), truth)
+        n_ok += got == truth
+        d_ok += sum(a == b for a, b in zip(got, truth)) if len(got) == len(truth) else 0
+        d += len(truth)
+    return n_ok, len(items), d_ok, d, bad
+
+
+def number_timing(model, judge, folder):
     """A 4-digit number written on a 4000x3000 phone photo (EXIF-rotated): time per stage, as
     recognise.read reports it."""
     rng = np.random.default_rng(4)
@@ -167,15 +201,15 @@ def number_timing(model, folder):
     for _ in range(7):
         timings = {}
         started = time.process_time()
-        found = recognise.read(path, model, number=True, timings=timings).digits
+        found = recognise.read(path, model, number=True, timings=timings, judge=judge).digits
         cpu.append(time.process_time() - started)
         runs.append(timings)
     med = {k: 1000 * statistics.median(t[k] for t in runs[1:]) for k in runs[0]}
     print('\n4-digit number on a 4000x3000 JPEG photo (%s read as %s): %.0f ms after the model '
-          'is loaded (reading %.0f ms, finding the digits %.0f ms, the network %.1f ms; '
-          'median of 6); CPU time %.0f ms; load average %.1f on %d CPUs'
+          'is loaded (reading %.0f ms, finding the digits %.0f ms, the network %.1f ms, the '
+          'judge %.1f ms; median of 6); CPU time %.0f ms; load average %.1f on %d CPUs'
           % (model.kind, ''.join(map(str, found)), sum(med.values()), med['decode'],
-             med['preprocess'], med['network'], 1000 * statistics.median(cpu[1:]),
+             med['preprocess'], med['network'], med['judge'], 1000 * statistics.median(cpu[1:]),
              os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan'),
              os.cpu_count()))
 

@@ -110,13 +110,13 @@ def drawn_set(folder, per_digit, seed=19):
 def numbers_set(cutter, folder):
     """The numbers_dev digits as the app cuts them: inputs [N, 784], digits [N], and how many
     numbers were read at the right length, of how many."""
-    from mnist_lib import picture, recognise
+    from mnist_lib import judge as judge_lib, picture, recognise
     names = sorted(f for f in os.listdir(folder) if f[0].isdigit())
-    inputs, digits, used = [], [], 0
+    inputs, digits, used, judge = [], [], 0, judge_lib.Judge()
     for n in names:
         truth = n.split('_')[0]
         try:
-            reading = recognise.read(os.path.join(folder, n), cutter, number=True)
+            reading = recognise.read(os.path.join(folder, n), cutter, number=True, judge=judge)
         except picture.PictureError:  # not read at all: not usable either
             continue
         if len(recognise.number_text(reading).replace(' ', '')) == len(truth):

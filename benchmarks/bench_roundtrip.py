@@ -34,6 +34,7 @@ import mnist_app
 import mnist_on_paper
 import normalise_before
 from mnist_lib import digits as digit_finder
+from mnist_lib import judge as judge_lib
 from mnist_lib import picture
 from mnist_lib import recognise
 
@@ -76,7 +77,7 @@ def numbers_dev_digits(cutter, folder):
     sideways = set()
     with open(os.path.join(bench_app.REAL_NUMBERS, 'SOURCES.tsv')) as f:
         sideways = {line.split('\t')[0] for line in f if 'stored sideways' in line}
-    items = []
+    items, judge = [], judge_lib.Judge()
     for path, truth in real['one row']:
         rgb = picture.load(path, max_side=digit_finder.WORK_SIDE)
         if os.path.basename(path) in sideways:
@@ -84,7 +85,7 @@ def numbers_dev_digits(cutter, folder):
         buffer = io.BytesIO()
         Image.fromarray(np.uint8(np.round(rgb * 255))).save(buffer, 'PNG')
         try:
-            reading = recognise.read(buffer.getvalue(), cutter, number=True)
+            reading = recognise.read(buffer.getvalue(), cutter, number=True, judge=judge)
         except picture.PictureError:
             continue
         if len(reading.digits) != len(truth):

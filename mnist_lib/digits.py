@@ -1,15 +1,14 @@
-"""The digit finder of `--number`: the digits of a number in a picture, row by row, left to
-right.
+"""The digit finder of `--number`: it proposes; the judge and the network decide.
 
-What on the page is no digit goes first (mnist_lib/clearing.py: surfaces, ruled lines,
-boxes, faint pencil made whole). A row written on a slant is turned level
-(mnist_lib/rows.py); rows one above the other are read one by one, top to bottom. In each
-row, specks go, marks that stand above one another become one digit and a group much wider
-than a digit is offered cut where its ink is thinnest, and one holding two marks as tall as
-digits (a 1 under a 7's bar) is offered as those marks apart (mnist_lib/groups.py); a group
-shorter than the row's digits is no digit, and one a little short is offered with and
-without it: the network picks the surer reading. Each digit is then normalised as a single digit is
-(picture.normalise).
+What on the page is no digit goes first, as whole-page work (mnist_lib/clearing.py:
+surfaces, ruled lines, boxes, faint pencil made whole); a row written on a slant is turned
+level, and rows one above the other are found (mnist_lib/rows.py). Within a row the finder
+proposes more pieces than it believes in (LeCun, Bottou, Bengio and Haffner 1998, heuristic
+over-segmentation): the row's marks, left to right, a mark wide enough to be touching digits
+cut at its thinnest columns, are its atoms; every run of up to MAX_ATOMS neighbouring atoms
+is a piece, normalised as a single digit is (picture.normalise). Which pieces are digits, and
+which atoms are none (a point, a dash, a margin line, a speck), the judge and the network
+say: mnist_lib/best_path.py. No rule here removes a mark the networks could read.
 
 H below is the row's digit height (marks.typical_height).
 """
@@ -18,115 +17,131 @@ import collections
 import numpy as np
 
 from mnist_lib import clearing
-from mnist_lib import groups as grouping
 from mnist_lib import marks
 from mnist_lib import picture
 from mnist_lib import rows as rowing
 from mnist_lib.errors import LayoutError
 
-WORK_SIDE = 1024     # longest side of the copy a number is looked for in
-MAX_MARKS = 20       # more digit-sized marks than this: refused, not guessed
-MAX_ROWS = 3         # more rows than this: refused
-SPECK = 0.3          # marks smaller than this * H both ways are specks
-LOW_ROW = 0.5        # a row whose marks are under this * the tallest row's H: no digits
-NO_DIGIT = 0.5       # a group under this * H tall is no digit (a dash, a border's stub) ...
-FRAGMENT = 0.75      # ... and one under this * H, narrower than a digit, may be none: kept
-SURE_FRAGMENT = 0.9  # ... only if the network reads it with this probability at least
+WORK_SIDE = 1024   # longest side of the copy a number is looked for in
+MAX_MARKS = 20     # more digit-sized marks than this: refused, not guessed
+MAX_ROWS = 3       # more rows than this: refused
+ROW_MARK = 0.3     # marks at least this * H make rows (the rest join the row they lie in)
+LOW_ROW = 0.5      # a row whose marks are under this * the tallest row's H: print, no digits
+DUST = 0.08        # marks under this * H both ways are dust, not looked at
+CUT_FROM = 0.6     # a mark this * H wide may be touching digits: it is cut at columns of
+CUT_APART = 0.15   # least ink, this * H apart and from its ends at least
+MAX_ATOMS = 6      # a piece is at most this many atoms ...
+MAX_WIDTH = 2.0    # ... and at most this * H wide
 
-# One way to read a group of marks: its pieces' inputs [k, 784] float32, their boxes (x0, y0,
-# x1, y1) in the picture's pixels, the penalty its shape earns (groups.DOUBT), and which
-# pieces [k] bool are cut out as narrow as a 1 (groups.NOT_A_ONE): such a piece counts only
-# as a 1 (recognise._choose), so a cut through one wide digit does not win. With no pieces
-# (k = 0) it reads the group as no digit at all.
-Candidate = collections.namedtuple('Candidate', 'inputs boxes penalty narrow')
+# A candidate digit: the atoms [start, end) of its row it holds, its input [784] float32,
+# its box (x0, y0, x1, y1) in the picture's pixels, its height and width over the row's H.
+Piece = collections.namedtuple('Piece', 'start end input box height width')
+# A row: its pieces, each atom's height over H (leaving an atom unread costs by it), and for
+# each boundary between atoms [n + 1] whether it cuts through a mark.
+Row = collections.namedtuple('Row', 'pieces sizes cuts')
 
 
-def find_options(rgb):
-    """rgb [H, W, 3] in [0, 1] -> the rows of the number, top to bottom: each a list of its
-    groups of marks, left to right, each a list of Candidates, the likeliest first. A group
-    that may be touching digits, or no digit, has several; recognise.read lets the network
-    choose. Raises PictureError when no number can be read."""
+def find_rows(rgb):
+    """rgb [H, W, 3] in [0, 1] -> the Rows of the number, top to bottom ([] when there are
+    no marks to read). Raises LayoutError for a page that is no number (too many marks or
+    rows), PictureError for one that is no picture of writing at all."""
     work = picture.shrink(rgb, WORK_SIDE)
     ink, mask, lines, labels, boxes = clearing.clear(work)
     if not boxes:
-        raise LayoutError('holds no digit (only lines)')
+        return []
     height = marks.typical_height(boxes)
     turn = None
-    angle = rowing.slant([b for b in boxes if b[3] - b[1] >= NO_DIGIT * height], height)
+    angle = rowing.slant([b for b in boxes if b[3] - b[1] >= LOW_ROW * height], height)
     if angle:
         (ink, mask, lines), turn = rowing.turn([ink, mask, lines], angle)
         labels, boxes = marks.marks(mask)
         height = marks.typical_height(boxes)
     to_picture = _mapping(turn, rgb.shape[1] / float(work.shape[1]), rgb.shape)
-    seen = [i for i, (x0, y0, x1, y1) in enumerate(boxes)
-            if max(x1 - x0, y1 - y0) >= SPECK * height]
-    found = []
-    for row in rowing.level_rows([boxes[i] for i in seen], height):
-        row = [seen[i] for i in row]
-        row_height = marks.typical_height([grouping.box(g, boxes)
-                                     for g in grouping.group(row, boxes, None)])
-        if row_height >= LOW_ROW * height:
-            found.append(_row(row, boxes, row_height))
-    found = [row for row in found if row]
-    if sum(len(row) for row in found) > MAX_MARKS:
+    big = [i for i, b in enumerate(boxes) if _size(b) >= ROW_MARK * height]
+    if len(big) > MAX_MARKS:
         raise LayoutError('holds %d separate marks (at most %d digits are read in one '
-                           'number): is it a number on plain paper?'
-                           % (sum(len(row) for row in found), MAX_MARKS))
-    if len(found) > MAX_ROWS:
-        raise LayoutError('holds %d rows of marks (at most %d are read)'
-                           % (len(found), MAX_ROWS))
-    options = []
-    for row in found:
-        options.append([])
-        for members, row_height, width in row:
-            gx0, gy0, gx1, gy1 = grouping.box(members, boxes)
-            edge = picture.soft_edge(max(gx1 - gx0, gy1 - gy0))  # and its soft edge
-            x0, y0, x1, y1 = max(gx0 - edge, 0), max(gy0 - edge, 0), gx1 + edge, gy1 + edge
-            crop = (slice(y0, y1), slice(x0, x1))
-            def of(part):  # the mask of these marks, in the crop
-                return np.isin(labels[crop], [m + 1 for m in part])
-            own = of(members)
-            ways = [(grouping.pieces(own, cut), cut.penalty)
-                    for cut in grouping.split(own, width, row_height)]
-            parts = grouping.by_marks(members, boxes, row_height)
-            if parts:
-                ways.append(([of(part) for part in parts], 0.0))
-            candidates = []
-            for pieces, penalty in ways:
-                made = _inputs(pieces, labels[crop], lines[crop], ink[crop], (x0, y0),
-                               to_picture, NO_DIGIT * row_height)
-                if made is not None:
-                    inputs, shown, widths = made
-                    narrow = [len(widths) > 1 and w < grouping.NOT_A_ONE * row_height
-                              for w in widths]
-                    candidates.append(Candidate(inputs, shown, penalty, narrow))
-            if (gy1 - gy0 < FRAGMENT * row_height and gx1 - gx0 < width) or not candidates:
-                candidates.append(Candidate(np.zeros((0, picture.SIZE ** 2), np.float32), [],
-                                            1.0 - SURE_FRAGMENT, []))
-            options[-1].append(candidates)
-    if not options:
-        raise LayoutError('holds no digit (only specks)')
-    return options
+                          'number): is it a number on plain paper?' % (len(big), MAX_MARKS))
+    rows = [[big[i] for i in row] for row in rowing.level_rows([boxes[i] for i in big], height)]
+    heights = [marks.typical_height([boxes[i] for i in row]) for row in rows]
+    rows = [(row, h) for row, h in zip(rows, heights) if h >= LOW_ROW * max(heights)]
+    if len(rows) > MAX_ROWS:
+        raise LayoutError('holds %d rows of marks (at most %d are read)' % (len(rows), MAX_ROWS))
+    found = []
+    for row, row_height in rows:
+        top = min(boxes[i][1] for i in row) - ROW_MARK * row_height
+        bottom = max(boxes[i][3] for i in row) + ROW_MARK * row_height
+        small = [i for i, b in enumerate(boxes) if i not in row and
+                 _size(b) >= DUST * row_height and top <= (b[1] + b[3]) / 2.0 <= bottom
+                 and _size(b) < ROW_MARK * height]
+        found.append(_row(row + small, boxes, labels, lines, ink, row_height, to_picture))
+    return found
 
 
-def find(rgb):
-    """rgb [H, W, 3] in [0, 1] -> (inputs [n, 784] float32, boxes [(x0, y0, x1, y1)] in the
-    picture's pixels), row by row, left to right, without the network: each group's likeliest
-    reading (cut where it is much wider than a digit). Raises PictureError when no number can
-    be read."""
-    chosen = [candidates[0] for row in find_options(rgb) for candidates in row]
-    return (np.concatenate([c.inputs for c in chosen]), [box for c in chosen for box in c.boxes])
+def _size(box):
+    x0, y0, x1, y1 = box
+    return max(x1 - x0, y1 - y0)
 
 
-def _row(row, boxes, height):
-    """One row's groups of marks, left to right, as (members, H, a digit's width): specks
-    and groups too short to be digits left out."""
-    keep = [i for i in row if max(boxes[i][2] - boxes[i][0], boxes[i][3] - boxes[i][1])
-            >= SPECK * height]
-    groups = grouping.group(keep, boxes, height)
-    groups = [g for g in groups if grouping.box(g, boxes)[3] - grouping.box(g, boxes)[1]
-              >= NO_DIGIT * height]
-    return [(g, height, grouping.digit_width(groups, g, boxes, height)) for g in groups]
+def _row(members, boxes, labels, lines, ink, height, to_picture):
+    """One row's Row: its marks `members` (indices into `boxes`) cut into atoms, left to
+    right, and every piece of up to MAX_ATOMS neighbouring atoms."""
+    edge = picture.soft_edge(height)
+    x0 = max(min(boxes[m][0] for m in members) - edge, 0)
+    y0 = max(min(boxes[m][1] for m in members) - edge, 0)
+    x1 = max(boxes[m][2] for m in members) + edge
+    y1 = max(boxes[m][3] for m in members) + edge
+    crop = (slice(y0, y1), slice(x0, x1))
+    labels, ink = labels[crop], ink[crop]
+    paper = (labels == 0) & ~lines[crop]  # a piece's soft edge may lie here, nowhere else
+    atoms, cuts = [], [False]  # each atom's mask in the crop; which boundaries are cuts
+    for m in sorted(members, key=lambda m: boxes[m][0] + boxes[m][2]):
+        own = labels == m + 1
+        parts = (_cut(own, height) if boxes[m][2] - boxes[m][0] >= CUT_FROM * height
+                 else [own])
+        atoms.extend(parts)
+        cuts.extend([True] * (len(parts) - 1) + [False])
+    spans = [_span(a) for a in atoms]
+    pieces = []
+    for start in range(len(atoms)):
+        piece = np.zeros_like(atoms[0])
+        for end in range(start + 1, min(len(atoms), start + MAX_ATOMS) + 1):
+            piece = piece | atoms[end - 1]
+            px0, py0, px1, py1 = _span(piece)
+            if px1 - px0 > MAX_WIDTH * height:
+                break
+            made = picture.normalise(np.where(paper | piece, ink, 0.0), piece).reshape(-1)
+            pieces.append(Piece(start, end, made, to_picture((x0 + px0, y0 + py0, x0 + px1,
+                                                              y0 + py1)),
+                                (py1 - py0) / height, (px1 - px0) / height))
+    return Row(pieces, [(y1_ - y0_) / height for _, y0_, _, y1_ in spans], cuts)
+
+
+def _cut(own, height):
+    """A wide mark's mask -> the masks of its parts between cuts at its columns of least ink
+    (valleys of the ink per column, CUT_APART * H from each other and its ends), left to
+    right: where touching digits meet, if they do. A dot or a bar has no valley: no cut."""
+    columns = own.sum(axis=0)
+    cols = np.flatnonzero(columns)
+    lo, hi = cols[0], cols[-1] + 1
+    apart = max(1, int(CUT_APART * height))
+    padded = np.pad(columns.astype(float), 2, constant_values=np.inf)
+    minima = [x for x in range(lo + apart, hi - apart)  # a valley: more ink on both sides
+              if padded[x + 2] <= padded[x:x + 5].min()
+              and columns[lo:x].max() > columns[x] < columns[x + 1:hi].max()]
+    cuts = []
+    for x in sorted(minima, key=lambda x: (columns[x], x)):
+        if all(abs(x - c) >= apart for c in cuts):
+            cuts.append(x)
+    edges = [lo] + sorted(cuts) + [hi]
+    index = np.arange(own.shape[1])
+    parts = [own & (index >= a) & (index < b) for a, b in zip(edges[:-1], edges[1:])]
+    return [p for p in parts if p.any()]
+
+
+def _span(mask):
+    """(x0, y0, x1, y1) of a mask's pixels, exclusive ends."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return cols[0], rows[0], cols[-1] + 1, rows[-1] + 1
 
 
 def _mapping(turn, scale, shape):
@@ -136,22 +151,3 @@ def _mapping(turn, scale, shape):
         return (int(np.clip(round(x0), 0, shape[1] - 1)), int(np.clip(round(y0), 0, shape[0] - 1)),
                 int(np.clip(round(x1), 1, shape[1])), int(np.clip(round(y1), 1, shape[0])))
     return to_picture
-
-
-def _inputs(pieces, labels, lines, ink, corner, to_picture, lowest):
-    """The normalised inputs [k, 784], boxes and ink widths of one group cut into `pieces`
-    (masks cropped at `corner` of the work picture, like the arrays); None when a cut leaves a
-    piece with no ink or one lower than `lowest`."""
-    inputs, found, widths = [], [], []
-    for piece in pieces:
-        rows = np.flatnonzero(piece.any(axis=1))
-        if not len(rows) or (len(pieces) > 1 and rows[-1] + 1 - rows[0] < lowest):
-            return None
-        cols = np.flatnonzero(piece.any(axis=0))
-        y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        own = (labels == 0) & ~lines | piece  # never a neighbour's ink
-        inputs.append(picture.normalise(np.where(own, ink, 0.0), piece).reshape(-1))
-        found.append(to_picture((corner[0] + x0, corner[1] + y0, corner[0] + x1,
-                                 corner[1] + y1)))
-        widths.append(x1 - x0)
-    return np.stack(inputs).astype(np.float32), found, widths

@@ -1,11 +1,17 @@
 """Reading a picture: the one function that the app, its batch mode and its page all call.
 
-    reading = read(path_or_bytes, model, number=False)
-    reading.digits         [d, ...]: one digit, or the digits of a number left to right
+    reading = read(path_or_bytes, model, number=False, judge=None)
+    reading.digits         [d, ...]: one digit, or the digits of a number left to right;
+                           [] when the picture holds no digit
     reading.probabilities  [n, 10] float32
     reading.inputs         [n, 784] float32: the 28x28 pictures the network was given
     reading.boxes          [(x0, y0, x1, y1), ...] in the picture's pixels
     reading.rows           [k, ...]: how many of the digits stand in each row, top to bottom
+    reading.whole          [n] float: how likely each input is one whole digit, as the judge
+                           (mnist_lib/judge.py) says; None when it was not asked
+    reading.not_a_digit    True when the picture holds no digit: blank, or the judge says
+                           its input is no whole digit (then probabilities and inputs still
+                           say what the network would have answered)
 """
 import collections
 import os
@@ -14,8 +20,10 @@ import time
 import numpy as np
 from PIL import Image
 
+from mnist_lib import best_path
 from mnist_lib import digits as digit_finder
 from mnist_lib import files
+from mnist_lib import judge as judge_lib
 from mnist_lib import picture
 
 # "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
@@ -25,111 +33,133 @@ from mnist_lib import picture
 # its 110 errors and 1.3% of its right answers.
 UNSURE_BELOW = 0.8
 ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
+JUDGED_BELOW = judge_lib.THRESHOLD  # the judge's "one whole digit" under this: not a digit
+NOT_A_DIGIT = 'not a digit'
+NOT_A_NUMBER = 'not a number'
 
-Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes rows',
-                                 defaults=(None,))
-# A finder's candidate (digits.Candidate) and the network's answer for it, [k, 10].
-Scored = collections.namedtuple('Scored', 'candidate probabilities')
-
-
-def read(source, model, number=False, method=picture.DEFAULT, timings=None):
+Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes rows whole '
+                                 'not_a_digit', defaults=(None, None, False))
+def read(source, model, number=False, method=picture.DEFAULT, timings=None, judge=None):
     """Reads one digit (or with `number`, a whole number) from a picture file or its bytes.
+    With a `judge` (mnist_lib/judge.Judge), a single digit read with the default
+    preprocessing whose input it does not take for one whole digit is "not a digit"; so is
+    a blank picture, judge or not. A number is read by the judge and the network together
+    (mnist_lib/best_path.py): `number` needs the judge.
 
     Raises picture.PictureError, with a one-line reason, when it cannot. With a `timings`
-    dict, adds the seconds spent on 'decode', 'preprocess' and 'network' to it.
+    dict, adds the seconds spent on 'decode', 'preprocess', 'network' and 'judge' to it.
     """
     started = time.perf_counter()
     spent = {}
     if number:
         if method != picture.DEFAULT:
             raise ValueError('--number reads with the default preprocessing only')
+        if judge is None:
+            raise ValueError('--number reads with the judge only')
         rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
         spent['decode'] = time.perf_counter() - started
-        reading = _read_number(rgb, model, spent)
+        try:
+            reading = _read_number(rgb, model, judge, spent)
+        except picture.BlankPicture:
+            reading = Reading([], np.zeros((0, 10)), np.zeros((0, picture.SIZE ** 2),
+                                                              np.float32), [], [],
+                              np.zeros(0), True)
     else:
         rgb = picture.load(source)
         decoded = time.perf_counter()
-        inputs = picture.normalised(rgb, method)
+        box = [(0, 0, rgb.shape[1], rgb.shape[0])]
+        try:
+            inputs = picture.normalised(rgb, method)
+        except picture.BlankPicture:
+            if method != picture.DEFAULT:
+                raise
+            inputs = np.zeros((0, picture.SIZE ** 2), np.float32)
         found = time.perf_counter()
-        reading = Reading(None, model.predict(inputs), inputs,
-                          [(0, 0, rgb.shape[1], rgb.shape[0])], [1])
+        reading = Reading(None, model.predict(inputs) if len(inputs) else np.zeros((0, 10)),
+                          inputs, box if len(inputs) else [], [1] if len(inputs) else [],
+                          not_a_digit=not len(inputs))
         spent = {'decode': decoded - started, 'preprocess': found - decoded,
                  'network': time.perf_counter() - found}
+        if judge is not None and method == picture.DEFAULT:
+            judged = time.perf_counter()
+            whole = judge.whole(inputs)
+            reading = reading._replace(whole=whole, not_a_digit=bool(
+                not len(whole) or whole[0] < JUDGED_BELOW))
+            spent['judge'] = time.perf_counter() - judged
     if timings is not None:
         for key, secs in spent.items():
             timings[key] = timings.get(key, 0.0) + secs
-    return reading._replace(digits=[int(d) for d in reading.probabilities.argmax(axis=1)])
+    digits = [] if reading.not_a_digit else reading.probabilities.argmax(axis=1)
+    return reading._replace(digits=[int(d) for d in digits])
 
 
-def _read_number(rgb, model, spent):
+def _read_number(rgb, model, judge, spent):
     """The number in `rgb` [H, W, 3] as a Reading. A picture stored sideways (a phone photo
     without its EXIF turn) shows its digits in a column: when the upright reading fails for
-    the way its marks lie, or reads several rows that are each one digit or unsure, the
-    picture is read turned a quarter each way too, and the surest reading wins if it is sure
-    (boxes always in `rgb`'s pixels)."""
+    the way its marks lie, finds no digit, or reads several rows that are each one digit or
+    unsure, the picture is read turned a quarter each way too, and the surest reading
+    (sureness: the judge and the network together) wins if it is a row of digits (one mark
+    turned proves nothing: a dash would be a 1) judged rather digits than not; boxes always
+    in `rgb`'s pixels."""
     try:
-        best = _read_turned(rgb, model, 0, spent)
-        if len(best.rows) < 2 or (max(best.rows) > 1 and confidence(best) >= UNSURE_BELOW):
+        best = _read_turned(rgb, model, judge, 0, spent)
+        if best.digits and (len(best.rows) < 2 or (max(best.rows) > 1
+                                                   and confidence(best) >= UNSURE_BELOW)):
             return best
+        error = None
     except digit_finder.LayoutError as e:
         best, error = None, e
     for quarter in (1, 3):
         try:
-            other = _read_turned(rgb, model, quarter, spent)
+            other = _read_turned(rgb, model, judge, quarter, spent)
         except digit_finder.LayoutError:
             continue
-        if confidence(other) >= UNSURE_BELOW and (best is None
-                                                   or confidence(other) > confidence(best)):
+        if len(other.digits) > 1 and sureness(other) >= judge_lib.THRESHOLD and (
+                best is None or sureness(other) > sureness(best)):
             best = other
     if best is None:
         raise error
     return best
 
 
-def _read_turned(rgb, model, quarter, spent):
+def _read_turned(rgb, model, judge, quarter, spent):
     """The number in `rgb` turned `quarter` quarters counter-clockwise, its boxes turned
-    back; `spent` gains the seconds of 'preprocess' and 'network'."""
+    back: each row's best path through its pieces; `spent` gains the seconds of
+    'preprocess', 'network' and 'judge'."""
     started = time.perf_counter()
-    options = digit_finder.find_options(np.rot90(rgb, quarter) if quarter else rgb)
-    every = [c for row in options for candidates in row for c in candidates]
+    rows = digit_finder.find_rows(np.rot90(rgb, quarter) if quarter else rgb)
+    every = [p for row in rows for p in row.pieces]
     found = time.perf_counter()
-    # One session run for every candidate of every group, then split back per candidate.
-    answers = iter(np.split(model.predict(np.concatenate([c.inputs for c in every])),
-                            np.cumsum([len(c.inputs) for c in every])[:-1]))
-    chosen = [[_choose([Scored(c, next(answers)) for c in candidates])
-               for candidates in row] for row in options]
-    spent['preprocess'] = spent.get('preprocess', 0.0) + found - started
-    spent['network'] = spent.get('network', 0.0) + time.perf_counter() - found
-    rows = [sum(len(s.candidate.inputs) for s in row) for row in chosen]
-    chosen = [s for row in chosen for s in row]
-    if not sum(rows):
-        raise digit_finder.LayoutError('holds no digit (only marks the network cannot '
-                                       'read as digits)')
+    inputs = np.array([p.input for p in every], np.float32).reshape(-1, picture.SIZE ** 2)
+    probabilities = model.predict(inputs) if len(every) else np.zeros((0, 10), np.float32)
+    network = time.perf_counter()
+    whole = judge.whole(inputs)
+    for key, secs in (('preprocess', found - started), ('network', network - found),
+                      ('judge', time.perf_counter() - network)):
+        spent[key] = spent.get(key, 0.0) + secs
+    chosen, counts, at = [], [], 0
+    for row in rows:
+        mine = slice(at, at + len(row.pieces))
+        at += len(row.pieces)
+        score = best_path.scores(row.pieces, probabilities[mine], whole[mine], row.cuts)
+        path = [mine.start + k for k in best_path.best(row.pieces, row.sizes, score)]
+        chosen += path
+        counts.append(len(path))
     h, w = rgb.shape[:2]
     back = {0: lambda x0, y0, x1, y1: (x0, y0, x1, y1),  # a box in the turned picture
             1: lambda x0, y0, x1, y1: (w - y1, x0, w - y0, x1),
             3: lambda x0, y0, x1, y1: (y0, h - x1, y1, h - x0)}[quarter]
-    probabilities = np.concatenate([s.probabilities for s in chosen])
-    return Reading(list(probabilities.argmax(axis=1)), probabilities,
-                   np.concatenate([s.candidate.inputs for s in chosen]),
-                   [back(*box) for s in chosen for box in s.candidate.boxes],
-                   [n for n in rows if n])
-
-
-def _choose(scored):
-    """The candidate whose least sure digit, less the candidate's penalty, is surest (one
-    that reads the group as no digit counts as sure). A piece cut out as narrow as a 1 counts
-    with its probability of being a 1: the pieces of one wide digit (an 8 cut into "8" and a
-    thin "3") lose to the digit whole."""
-    def score(s):
-        p = s.probabilities
-        sure = np.where(s.candidate.narrow, p[:, 1], p.max(axis=1)) if len(p) else p.max(axis=1)
-        return sure.min(initial=1.0) - s.candidate.penalty
-    return max(scored, key=score)
+    return Reading([int(d) for d in probabilities[chosen].argmax(axis=1)],
+                   probabilities[chosen], inputs[chosen],
+                   [back(*every[k].box) for k in chosen], [n for n in counts if n],
+                   whole[chosen], not chosen)
 
 
 def row_texts(reading):
-    """['1572', '43890']: each row's digits as written, leading zeros kept, top to bottom."""
+    """['1572', '43890']: each row's digits as written, leading zeros kept, top to bottom
+    ([] when the picture holds no digit)."""
+    if not reading.digits:
+        return []
     texts, digits = [], list(reading.digits)
     for n in reading.rows or [len(digits)]:
         texts.append(''.join(str(d) for d in digits[:n]))
@@ -138,18 +168,39 @@ def row_texts(reading):
 
 
 def number_text(reading):
-    """'2026': the digits as written, leading zeros kept; rows apart by a space."""
+    """'2026': the digits as written, leading zeros kept; rows apart by a space ('' when the
+    picture holds no digit)."""
     return ' '.join(row_texts(reading))
 
 
+def answer_text(reading, number=False):
+    """The answer as the notes' dialogue prints it: the digits, or 'not a digit' ('not a
+    number' for a `number` reading)."""
+    if reading.not_a_digit:
+        return NOT_A_NUMBER if number else NOT_A_DIGIT
+    return number_text(reading)
+
+
+def sureness(reading):
+    """How likely the judge and the network together find the reading's digits, as the
+    geometric mean over its digits of P(one whole digit) * P(that digit) (0 for none)."""
+    if not reading.digits or reading.whole is None:
+        return 0.0
+    p = [pr[d] * w for pr, d, w in zip(reading.probabilities, reading.digits, reading.whole)]
+    return float(np.exp(np.mean(np.log(np.maximum(p, 1e-9)))))
+
+
 def confidence(reading):
-    """The lowest of the digits' probabilities: how sure the whole answer is."""
-    return float(min(p[d] for p, d in zip(reading.probabilities, reading.digits)))
+    """The lowest of the digits' probabilities: how sure the whole answer is (0 for none)."""
+    return float(min((p[d] for p, d in zip(reading.probabilities, reading.digits)),
+                     default=0.0))
 
 
 def doubt(reading):
-    """None when sure; else (answer, the runner-up answer): the least sure digit swapped for
-    its second-best."""
+    """None when sure (or not a digit); else (answer, the runner-up answer): the least sure
+    digit swapped for its second-best."""
+    if reading.not_a_digit:
+        return None
     worst, runner_up, unsure = None, None, False
     for k, p in enumerate(reading.probabilities):
         first, second = np.argsort(p)[::-1][:2]
@@ -164,8 +215,17 @@ def doubt(reading):
     return number_text(reading), number_text(reading._replace(digits=other))
 
 
-def answer_line(reading):
-    """'2026 (97.3%)', and ' not sure: 3 or 5?' after it when unsure: the batch mode's line."""
+def answer_line(reading, number=False):
+    """'2026 (97.3%)', and ' not sure: 3 or 5?' after it when unsure: the batch mode's line.
+    A picture with no digit: 'not a digit (blank picture)', or 'not a digit (forced: 7,
+    97.1%)', what the network would have said; with `number`, 'not a number'."""
+    if reading.not_a_digit and number:
+        return NOT_A_NUMBER
+    if reading.not_a_digit:
+        if not len(reading.probabilities):
+            return NOT_A_DIGIT + ' (blank picture)'
+        p = reading.probabilities[0]
+        return NOT_A_DIGIT + ' (forced: %d, %.1f%%)' % (p.argmax(), 100 * p.max())
     text = '%s (%.1f%%)' % (number_text(reading), 100 * confidence(reading))
     unsure = doubt(reading)
     return text + (' not sure: %s or %s?' % unsure if unsure else '')

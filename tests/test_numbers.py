@@ -1,5 +1,7 @@
-"""mnist_app.py --number, --save_input and the "not sure" notice; the digit finder in process,
-and a fuzz of the normalisation and the finder."""
+"""mnist_app.py --number, --save_input and the "not sure" notice; numbers read in process
+(the finder proposes, the committed judge and a short-trained MLP decide), and a fuzz of the
+normalisation and the finder."""
+import io
 import os
 import re
 import sys
@@ -13,6 +15,7 @@ from PIL import Image, ImageDraw
 from conftest import ANSWER, PIC, ROOT, app
 from mnist_lib import clearing
 from mnist_lib import digits
+from mnist_lib import judge as judge_lib
 from mnist_lib import marks
 import mnist_app
 from mnist_lib import picture
@@ -22,13 +25,26 @@ sys.path.insert(0, os.path.join(ROOT, 'synthetic'))
 import make_numbers  # noqa: E402  (the stroke-drawn numbers, synthetic/)
 
 tf.disable_v2_behavior()
-def find(im):
-    return digits.find(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+
+
+@pytest.fixture(scope='module')
+def find(mlp_dir):
+    """A picture -> (inputs [n, 784], boxes) of the number read in it."""
+    model, judge = mnist_app.open_model('mlp', mlp_dir), judge_lib.Judge()
+
+    def read(im):
+        if not isinstance(im, str):
+            png = io.BytesIO()
+            im.save(png, 'PNG')
+            im = png.getvalue()
+        reading = recognise.read(im, model, number=True, judge=judge)
+        return reading.inputs, reading.boxes
+    return read
 
 
 @pytest.mark.parametrize('style', make_numbers.NUMBER_STYLES)
 @pytest.mark.parametrize('case', ['separate', 'touching', 'underline', 'through', 'specks'])
-def test_finder_counts_and_orders_the_digits(style, case):
+def test_finder_counts_and_orders_the_digits(find, style, case):
     """Numbers drawn from pen strokes: uneven heights, baselines and gaps, different inks,
     broken strokes (the skeletons' two-stroke 4, 5 and 7), touching pairs, lines, dust."""
     rng = np.random.default_rng(zlib.crc32((style + case).encode()))
@@ -70,7 +86,8 @@ def test_number_from_mnist_digits_batch_and_save_input(mlp_dir, tmp_path):
     path, number, confidence, *_ = re.match(ANSWER, result.stdout.strip()).groups()
     assert (path, number) == (str(tmp_path / 'n.png'), '09876')  # leading zero kept
     assert sorted(os.listdir(seen)) == ['n_%d.png' % k for k in range(1, 6)]
-    reading = recognise.read(str(tmp_path / 'n.png'), mnist_app.open_model('mlp', mlp_dir), True)
+    reading = recognise.read(str(tmp_path / 'n.png'), mnist_app.open_model('mlp', mlp_dir), True,
+                             judge=judge_lib.Judge())
     assert float(confidence) == pytest.approx(100 * recognise.confidence(reading), abs=0.05)
     for k, array in enumerate(reading.inputs, 1):
         saved = np.asarray(Image.open(seen / ('n_%d.png' % k)))
@@ -96,7 +113,8 @@ def test_single_digit_save_input_name(mlp_dir, tmp_path):
 
 
 def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
-    """A scribble the model is unsure of (found by trying a few) gets the notice."""
+    """A scribble the model is unsure of (found by trying a few) gets the notice, when the
+    judge is not asked (it would rather say 'not a digit')."""
     model = mnist_app.open_model('mlp', mlp_dir)
     rng = np.random.default_rng(5)
     for k in range(200):
@@ -110,12 +128,13 @@ def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
     else:
         pytest.fail('no unsure scribble among 200')
     first, second = recognise.doubt(reading)
-    result = app('--model_dir', mlp_dir, tmp_path / 'scribble.png')
+    result = app('--model_dir', mlp_dir, '--noreject', tmp_path / 'scribble.png')
     assert result.returncode == 0, result.stderr
     match = re.match(ANSWER, result.stdout.strip())
     assert match and match.group(5, 6) == (first, second)
     assert float(match.group(3)) < 100 * recognise.UNSURE_BELOW
-    result = app('--model_dir', mlp_dir, stdin='1\n%s\n' % (tmp_path / 'scribble.png'))
+    result = app('--model_dir', mlp_dir, '--noreject',
+                 stdin='1\n%s\n' % (tmp_path / 'scribble.png'))
     assert result.stdout.endswith('the path of test picture:The prediction number is: %s\n'
                                   'not sure: %s or %s?\n' % (first, first, second))
 
@@ -131,8 +150,6 @@ def test_answer_line_format():
 
 def bad_number_pictures(folder):
     bad = {}
-    Image.new('RGB', (400, 200), (250, 250, 250)).save(folder / 'no_ink.png')
-    bad['no_ink.png'] = 'holds no digit'
     wall = np.random.default_rng(0).normal(120, 60, (300, 400, 3))
     Image.fromarray(np.uint8(np.clip(wall, 0, 255))).save(folder / 'wall.png')
     bad['wall.png'] = 'one large blob'
@@ -154,6 +171,24 @@ def test_bad_number_pictures(mlp_dir, tmp_path):
     assert lines[0].startswith('%s: 3 (' % paths[0])
     for line, (name, words) in zip(lines[1:], bad.items()):
         assert line.startswith('%s: error: ' % (tmp_path / name)) and words in line, line
+
+
+def test_a_picture_without_a_number_is_an_answer(mlp_dir, tmp_path):
+    """A blank page, and a page with only a dash and a point: 'not a number', exit status 0,
+    in batch mode and in the notes' dialogue."""
+    Image.new('RGB', (400, 200), (250, 250, 250)).save(tmp_path / 'no_ink.png')
+    marks_only = Image.new('L', (600, 300), 255)
+    draw = ImageDraw.Draw(marks_only)
+    draw.line([(100, 150), (260, 150)], fill=0, width=12)                     # a dash
+    draw.ellipse([(400, 180), (416, 196)], fill=0)                            # a point
+    marks_only.save(tmp_path / 'dash.png')
+    paths = [tmp_path / 'no_ink.png', tmp_path / 'dash.png']
+    result = app('--model_dir', mlp_dir, '--number', *paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == ['%s: not a number' % p for p in paths]
+    result = app('--model_dir', mlp_dir, '--number', stdin='1\n%s\n' % paths[1])
+    assert result.returncode == 0
+    assert result.stdout.endswith('The prediction number is: not a number\n')
 
 
 def test_unwritable_save_input_fails_before_any_picture(mlp_dir, tmp_path):
@@ -191,14 +226,14 @@ def test_fuzz_never_raises_anything_but_picture_error():
         for array in fuzz_pictures(rng):
             grey = array if array.ndim == 2 else array.mean(axis=2)
             rgb = np.repeat((grey.astype(np.float32) / 255.0)[..., None], 3, axis=2)
-            for call in (picture.mnist_style, picture.course, digits.find):
+            for call in (picture.mnist_style, picture.course, digits.find_rows):
                 try:
                     call(rgb)
                 except picture.PictureError as e:
                     assert '\n' not in str(e)
 
 
-def test_small_crop_and_large_rotated_photo(tmp_path):
+def test_small_crop_and_large_rotated_photo(find, tmp_path):
     rng = np.random.default_rng(3)
     number = make_numbers.number_picture(rng, '4096', 'thick')
     rows = np.flatnonzero(np.asarray(number.convert('L')).min(axis=1) < 128)
@@ -213,7 +248,7 @@ def test_small_crop_and_large_rotated_photo(tmp_path):
     exif[0x0112] = 6
     page.transpose(Image.ROTATE_90).save(tmp_path / 'phone.jpg', quality=85, exif=exif.tobytes())
     rgb = picture.load(str(tmp_path / 'phone.jpg'), max_side=digits.WORK_SIDE)
-    inputs, boxes = digits.find(rgb)
+    inputs, boxes = find(str(tmp_path / 'phone.jpg'))
     assert len(inputs) == 4
     assert rgb.shape[1] > rgb.shape[0]  # turned upright by its EXIF tag
 
@@ -226,24 +261,20 @@ def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
         'mnist_app.py: error: --number reads with --preprocess mnist only')
 
 
-def finder_count(im):
-    return len(find(im)[0])
-
-
-def test_marks_that_cannot_be_digits_are_dropped():
+def test_marks_that_cannot_be_digits_are_dropped(find):
     """A dash, specks of dust and a stub of a cell border beside the last digit are not
-    digits: they are too low beside the row's digits."""
+    digits: the judge says so, and they are small beside the row's digits."""
     im = mnist_number('4096', seed=2).convert('L')
     draw = ImageDraw.Draw(im)
     right = np.flatnonzero(np.asarray(im).min(axis=0) < 128)[-1]
     draw.line([(right + 20, 170), (right + 45, 170)], fill=0, width=6)        # a dash
     draw.line([(right + 55, 60), (right + 55, 85)], fill=0, width=5)          # a border's stub
     draw.ellipse([(right + 30, 230), (right + 36, 236)], fill=0)              # a speck
-    assert finder_count(im) == 4
+    assert len(find(im)[0]) == 4
 
 
 @pytest.mark.parametrize('tilt', [0.0, 1.5])
-def test_a_box_and_a_line_around_the_digits_are_taken_out(tilt):
+def test_a_box_and_a_line_around_the_digits_are_taken_out(find, tilt):
     """An answer box drawn around the number (its sides a little off level, as scanned) and a
     line under it: the sides are no 1s and the line no digit."""
     im = mnist_number('354', seed=4).convert('L')
@@ -258,16 +289,16 @@ def test_a_box_and_a_line_around_the_digits_are_taken_out(tilt):
 
 
 def test_a_wide_round_zero_stays_whole(mlp_dir, tmp_path):
-    """A 0 drawn nearly as wide as tall is one digit, not '( )' cut in two halves."""
+    """A 0 drawn nearly as wide as tall is one digit, not '( )' cut in two halves: the finder
+    offers it cut too, and the judge says its halves are no whole digits."""
     im = Image.new('L', (900, 400), 255)
     draw = ImageDraw.Draw(im)
     draw.line([(150, 100), (150, 300)], fill=0, width=14)                     # 1
     draw.ellipse([(300, 100), (490, 300)], outline=0, width=14)               # a round 0
     draw.line([(620, 100), (620, 300)], fill=0, width=14)                     # 1
     im.save(tmp_path / 'n.png')
-    options = digits.find_options(np.asarray(im.convert('RGB'), np.float32) / 255.0)
-    assert len(options) == 1 and len(options[0]) == 3
-    assert all(len(c.inputs) == 1 for c in options[0][1])  # no way offered cuts the loop
+    [row] = digits.find_rows(np.asarray(im.convert('RGB'), np.float32) / 255.0)
+    assert any(row.cuts)  # the 0 was offered cut
     result = app('--model_dir', mlp_dir, '--number', tmp_path / 'n.png')
     assert re.match(ANSWER, result.stdout.strip()).group(2) == '101'
 
@@ -301,7 +332,7 @@ def test_two_rows_are_read_row_by_row(mlp_dir, tmp_path):
     assert re.match(r'^(.*): (\d+) (\d+) \(([0-9.]+)%\)', result.stdout).group(2, 3) == (
         '2026', '531')
     reading = recognise.read(str(tmp_path / 'rows.png'), mnist_app.open_model('mlp', mlp_dir),
-                             number=True)
+                             number=True, judge=judge_lib.Judge())
     assert reading.rows == [4, 3]
     assert recognise.row_texts(reading) == ['2026', '531']
     assert all(b[3] <= top.height for b in reading.boxes[:4])

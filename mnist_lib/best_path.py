@@ -1,0 +1,64 @@
+"""The reading of a row: the best path through its pieces (LeCun, Bottou, Bengio and Haffner
+1998, recognition-based segmentation).
+
+A path reads the row's atoms left to right: each atom either lies in one piece the path
+reads as a digit, or is left unread. A piece scores
+
+    log P(one whole digit)  (the judge)  +  log P(its likeliest digit)  (the network)
+    - TALL * log(height)^2 if taller than the row's digits, - SHORT * log(height)^2 if
+      shorter, - WIDE * log(width / WIDE_FROM)^2 if wider than WIDE_FROM  (heights and
+      widths over the row's H: soft evidence, never a rule)
+
+and each of its ends that cuts through a mark (touching digits: rarer than digits apart)
+costs CUT / 2; an atom left unread costs SKIP * its height over H (at most SKIP): a speck or
+a point costs little, a whole digit's worth of ink a lot. Every term is a log-probability or a cost,
+never a reward, so reading two digits as one wide piece is not cheaper than reading them
+apart: the judge says a pair is no whole digit. The best path is found by dynamic
+programming over the atoms, not by trying every combination.
+"""
+import numpy as np
+
+SKIP = 3.0       # an atom left unread costs this * its height over H (a digit's at most)
+TALL = 8.0       # a piece taller than the row's digits ...
+SHORT = 1.5      # ... or shorter ...
+WIDE = 4.0       # ... or wider than WIDE_FROM * H costs this * log(ratio) squared
+WIDE_FROM = 0.9
+CUT = 1.5        # reading across a cut through a mark costs this
+FLOOR = 1e-6     # probabilities are taken at least this (log 0)
+
+
+def scores(pieces, probabilities, whole, cuts):
+    """The score of each piece (digits.Piece) from the network's `probabilities` [n, 10],
+    the judge's `whole` [n] and the row's `cuts` (digits.Row)."""
+    height = np.log([p.height for p in pieces])
+    cut = np.array([cuts[p.start] + cuts[p.end] for p in pieces], float)
+    width = np.log(np.maximum([p.width / WIDE_FROM for p in pieces], 1.0))
+    size = -np.where(height > 0, TALL, SHORT) * height ** 2 - WIDE * width ** 2
+    return (np.log(np.maximum(whole, FLOOR)) + np.log(np.maximum(probabilities.max(axis=1),
+                                                                 FLOOR)) + size - CUT / 2 * cut)
+
+
+def best(pieces, sizes, score):
+    """The indices of the pieces on the row's best path, left to right ([] when leaving every
+    atom unread is best): dynamic programming over the atoms, `sizes` their heights over H."""
+    n = len(sizes)
+    value = np.full(n + 1, -np.inf)
+    value[0] = 0.0
+    back = [None] * (n + 1)  # (previous atom boundary, the piece read or None: skipped)
+    ending = [[] for _ in range(n + 1)]
+    for k, p in enumerate(pieces):
+        ending[p.end].append(k)
+    for end in range(1, n + 1):
+        value[end] = value[end - 1] - SKIP * min(sizes[end - 1], 1.0)
+        back[end] = (end - 1, None)
+        for k in ending[end]:
+            start = pieces[k].start
+            if value[start] + score[k] > value[end]:
+                value[end] = value[start] + score[k]
+                back[end] = (start, k)
+    path, at = [], n
+    while at > 0:
+        at, k = back[at]
+        if k is not None:
+            path.append(k)
+    return path[::-1]
