@@ -1,8 +1,8 @@
 """--augment (issue 19): what it costs (step time, MNIST test accuracy) and what it buys
 (real single digits that are not MNIST's), for both models, with and without it.
 
-    python benchmarks/bench_augment.py --models /work/models/augment \\
-        --mlp_plain model --lenet5_plain /work/models/lenet5_6000
+    python benchmarks/bench_augment.py --models MODELS_DIR/augment \\
+        --mlp_plain model --lenet5_plain MODELS_DIR/lenet5_6000
 
 Each of the four model folders (--mlp_plain, --mlp_augment, --lenet5_plain,
 --lenet5_augment; by default <--models>/<name>) is trained with the real trainer,
