@@ -46,7 +46,9 @@ def test_mnist_digits_on_paper_read_as_their_arrays(mlp_dir, data_dir, tmp_path)
         paths.append(str(tmp_path / ('%d.png' % k)))
         with open(paths[-1], 'wb') as f:
             f.write(mnist_on_paper.render(image, 112, rng, dark_on_light=k % 2 == 0))
-    read = answers(app('--model_dir', mlp_dir, *paths))
+    # --noreject: this checks the normalisation; what the judge turns away is measured apart
+    # (benchmarks/bench_judge.py), and a digit it rejects would print no digit here
+    read = answers(app('--model_dir', mlp_dir, '--noreject', *paths))
     same = np.array([read[p] for p in paths]) == raw[sure].argmax(axis=1)
     assert len(sure) == DIGITS
     assert same.mean() >= 0.99, 'read as their arrays: %d of %d; differ: %s' % (
