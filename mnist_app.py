@@ -12,7 +12,8 @@
 
 The model (EMA weights) is restored once per process, not once per picture. A picture whose
 input the judge (mnist_lib/judge.py) takes for no whole digit, or one with no ink at all, is
-answered "not a digit" (unlike the notes, which always name a digit; --noreject does).
+answered "not a digit" (unlike the notes, which always name a digit; --noreject does, for
+any picture with ink).
 Exit status: 0 every picture answered ("not a digit" is an answer), 1 some could not be
 read, 2 no checkpoint.
 
@@ -222,7 +223,9 @@ def main(argv):
     _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, for_export=bool(FLAGS.export))
     if not _model.checkpoint:
         print('No checkpoint file found')
-        print('(train first: python %s)' % MODELS[FLAGS.model].trainer, file=sys.stderr)
+        print('(train first: python %s%s)' % (MODELS[FLAGS.model].trainer, ' --model_dir %s'
+                                              % FLAGS.model_dir if FLAGS.model_dir else ''),
+              file=sys.stderr)
         return 2
     if FLAGS.export:
         if len(argv) > 1:
@@ -254,7 +257,7 @@ if __name__ == '__main__':
                       'digit: its rows of digits top to bottom, a slanted row along its slant.')
     flags.DEFINE_bool('reject', True, 'Answer "not a digit" where the judge (a second small '
                       'network) sees no whole digit in the input, or the picture is blank; '
-                      '--noreject always names a digit, as the notes do. --number always reads '
+                      '--noreject names a digit for any picture with ink, as the notes do. --number always reads '
                       'with the judge; --preprocess course never does.')
     flags.DEFINE_string('save_input', None, 'Write the 28x28 picture(s) the network was given, '
                         'enlarged, into this folder: <name>.png, or <name>_<k>.png per digit '

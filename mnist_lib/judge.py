@@ -22,6 +22,7 @@ from mnist_lib.errors import UsageError, first_line
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'judge')
 WEIGHTS = os.path.join(FOLDER, 'judge')  # the checkpoint's prefix (.index, .data-*)
 MAKE = 'python synthetic/make_judge.py'  # the command that makes the weights
+WITHOUT = ' (without them --noreject still reads single digits; --number and --serve need them)'
 SIZE = 28
 CONV1 = 16    # 5x5 filters of the first convolution,
 CONV2 = 32    # ... of the second,
@@ -65,14 +66,13 @@ class Judge(object):
         self.sess = tf.Session(graph=self.graph)
         self._run = self.sess.make_callable(self.probability, feed_list=[self.x])
         if not os.path.exists(weights + '.index'):
-            raise UsageError('the judge\'s weights are missing (%s.index): make them with %s, '
-                             'or read without the judge (--noreject)' % (weights, MAKE))
+            raise UsageError('the judge\'s weights are missing (%s.index): make them with %s%s'
+                             % (weights, MAKE, WITHOUT))
         try:
             saver.restore(self.sess, weights)
         except (tf.errors.OpError, ValueError) as e:
             raise UsageError('the judge\'s weights in %s are damaged (%s): make them again '
-                             'with %s, or read without the judge (--noreject)'
-                             % (FOLDER, first_line(e), MAKE))
+                             'with %s%s' % (FOLDER, first_line(e), MAKE, WITHOUT))
 
     def whole(self, inputs):
         """[N, 784] float32 inputs -> [N] float: how likely each is one whole digit."""

@@ -29,6 +29,7 @@ NOISE = re.compile(
     rb'|W\d{4} [\d:. ]+\d+ local_rendezvous\.cc:\d+\] Local rendezvous is aborting with '
     rb'status: '  # a failed op's echo: queues closed at the end, a restore that is refused
     rb'|W\d{4} [\d:. ]+\d+ op_kernel\.cc:\d+\] OP_REQUIRES failed at '  # the same, reported
+    rb'|\t \[\[\{\{node [^}]*\}\}\]\]$'  # ... and the node named on the next line
     rb')')
 _filtering = {}  # while hush() is in force: the real stderr's fd and the filter's pid
 

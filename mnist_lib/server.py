@@ -4,7 +4,8 @@
     GET  /models                             {"models": [{"name", "trained", "hint"}, ...]}
     POST /predict?model=mlp|lenet5&number=0|1&reject=1|0
                                              body: the picture file's bytes -> JSON answer
-                                             (reject=0: no judge, a digit is always named)
+                                             (reject=0: no judge, a digit is named
+                                             unless the picture is blank)
 
 Every answer is JSON or one of the page's own files; an error is {"error": "<one line>"}
 with its status. Each model is loaded once; a request costs one decoding, one
@@ -111,7 +112,8 @@ class App(object):
             return wire.error(404, 'no such page: %s' % url.path)
         if head.method == 'GET':
             return self.get(path)
-        return self.check_post(head, path, urllib.parse.parse_qs(url.query), host)
+        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)  # reject= is refused, not 1
+        return self.check_post(head, path, query, host)
 
     def get(self, path):
         if path in ('/', '/index.html'):
@@ -159,7 +161,8 @@ class App(object):
 
     def answer(self, head, body):
         """A POST /predict whose body has arrived (in a worker thread)."""
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query,
+                                       keep_blank_values=True)
         kind = (query.get('model') or ['mlp'])[0]
         number = (query.get('number') or ['0'])[0] == '1'
         judged = number or (query.get('reject') or ['1' if self.reject else '0'])[0] == '1'

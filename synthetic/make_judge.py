@@ -1,7 +1,7 @@
 """Makes the judge's weights (mnist_lib/judge/): the network that says whether the 28x28
 input the classifier is given is one whole digit (mnist_lib/judge.py).
 
-    python synthetic/make_judge.py            # about 30 minutes on 2 CPU cores
+    python synthetic/make_judge.py            # about 25 minutes on 2 CPU cores
 
 Its data are made from MNIST's 55000 training digits alone (the validation 5000 and the test
 set are never seen), as mnist_lib/judge_data.py describes: half whole digits, half negatives

@@ -95,10 +95,11 @@ def test_json_not_a_digit_and_reject_0(url, pictures):
     status, three = post(url, pictures['three'], '?model=lenet5')
     assert three['not_a_digit'] is False and three['whole_digit'] >= 0.5
     assert three['number'] == '3'
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        post(url, pictures['three'], '?reject=yes')
-    assert refused.value.code == 400
-    assert 'reject must be 0 or 1' in json.loads(refused.value.read())['error']
+    for query in ('?reject=yes', '?reject='):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            post(url, pictures['three'], query)
+        assert refused.value.code == 400
+        assert 'reject must be 0 or 1' in json.loads(refused.value.read())['error']
 
 
 @pytest.fixture(scope='module')
@@ -128,14 +129,23 @@ def test_missing_or_damaged_weights_say_how_to_make_them(project_copy, mlp_dir):
     assert 'python synthetic/make_judge.py' in line and '--noreject' in line
     result = run_copy(project_copy, '--model_dir', mlp_dir, '--noreject', PIC[3])
     assert result.returncode == 0 and re.match(ANSWER, result.stdout.strip())
-    shutil.copytree(os.path.join(ROOT, 'mnist_lib', 'judge'), weights)
-    [data] = [f for f in os.listdir(weights) if f.startswith('judge.data')]
-    with open(weights / data, 'r+b') as f:
-        f.truncate(1000)
-    result = run_copy(project_copy, '--model_dir', mlp_dir, PIC[3])
-    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    result = run_copy(project_copy, '--model_dir', mlp_dir, '--number', '--noreject', PIC[3])
+    assert result.returncode == 1  # a number is read with the judge: --noreject cannot help
     [line] = result.stderr.strip().splitlines()
-    assert 'are damaged' in line and 'python synthetic/make_judge.py' in line
+    assert 'python synthetic/make_judge.py' in line and '--number and --serve need them' in line
+    for damage in ('judge.data', 'judge.index'):  # cut short; garbage
+        shutil.rmtree(weights, ignore_errors=True)
+        shutil.copytree(os.path.join(ROOT, 'mnist_lib', 'judge'), weights)
+        [name] = [f for f in os.listdir(weights) if f.startswith(damage)]
+        if damage == 'judge.data':
+            with open(weights / name, 'r+b') as f:
+                f.truncate(1000)
+        else:
+            (weights / name).write_bytes(bytes(range(256)) * 2)
+        result = run_copy(project_copy, '--model_dir', mlp_dir, PIC[3])
+        assert result.returncode == 1 and 'Traceback' not in result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert 'are damaged' in line and 'python synthetic/make_judge.py' in line, damage
 
 
 def test_the_committed_weights_are_small():
