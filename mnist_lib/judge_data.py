@@ -40,6 +40,8 @@ Shape = collections.namedtuple('Shape', 'ink kind')
 LEANING = 35     # degrees from upright: a straight stroke leaning less may be a 1
 UPRIGHT_SPREAD = 0.1  # ink spread across a stroke under this share of along it: a stroke
 SPECKS = 0.25    # share of whole digits given a few small specks beside them, as on paper
+WOBBLE = 0.03    # a drawn letter or figure is bent by smooth waves of this much of its box
+                 # on average (up to twice), as no two hands draw one alike
 FLAGGED = 0.4    # share of 1s given a flag at the top (and now and then a foot), as many
                  # hands outside America write them and MNIST's writers seldom did
 # Letters, arrows and signs, as strokes of points in a unit box (y down); none like a digit.
@@ -352,9 +354,10 @@ def doodle(rng):
     """One to four figures drawn over one another: rings, polygons, spirals, zigzags and
     arcs, anywhere in the box (triangles, clouds, flowers, faces, crossed-out marks)."""
     lines = []
-    for _ in range(int(rng.integers(1, 5))):
+    count = int(rng.integers(1, 5))
+    for _ in range(count):
         cx, cy, r = rng.uniform(0.3, 0.7), rng.uniform(0.3, 0.7), rng.uniform(0.2, 0.45)
-        figure = rng.integers(5)
+        figure = rng.integers(count == 1, 5)  # a ring alone is a 0
         if figure == 0:  # a ring, an ellipse
             t = np.linspace(0, 2 * math.pi, 20)
             ry = r * rng.uniform(0.5, 1.2)
@@ -415,13 +418,14 @@ def figure(rng):
         lines = [[(0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)],
                  [(0.1, 0.1), (0.9, 0.9)]] + ([[(0.9, 0.1), (0.1, 0.9)]] if rng.random() < 0.5
                                               else [])
-    return _affine(strokes(rng, lines), rng, slant=0.3, turn=15, squeeze=(0.7, 1.3))
+    return _affine(strokes(rng, _wobble(rng, lines)), rng, slant=0.3, turn=15,
+                   squeeze=(0.7, 1.3))
 
 
 def symbol(rng):
     """A letter, arrow, cross or sign, drawn with strokes and jittered like a digit."""
     name = list(SYMBOLS)[rng.integers(len(SYMBOLS))]
-    ink = strokes(rng, SYMBOLS[name])
+    ink = strokes(rng, _wobble(rng, SYMBOLS[name]))
     return _affine(ink, rng, slant=0.3, turn=12, squeeze=(0.8, 1.15))
 
 
@@ -502,6 +506,19 @@ def sample(kind, images, labels, rng):
         return picture.normalised(rgb).reshape(-1)
     except picture.PictureError:
         return None
+
+
+def _wobble(rng, lines):
+    """The polylines bent by a smooth random warp of their box (each coordinate moved by a
+    wave of about WOBBLE of the box), as no two hands draw a letter or a figure alike; a
+    smooth curve stays smooth."""
+    waves = [(rng.uniform(-1.5, 1.5, 2), rng.uniform(0, 2 * math.pi)) for _ in range(2)]
+    amount = rng.uniform(0, 2 * WOBBLE, 2)
+
+    def moved(x, y):
+        return tuple(v + a * math.sin(2 * math.pi * (f[0] * x + f[1] * y) + phase)
+                     for v, a, (f, phase) in zip((x, y), amount, waves))
+    return [[moved(x, y) for x, y in line] for line in lines]
 
 
 def _affine(ink, rng, slant, turn, squeeze):
