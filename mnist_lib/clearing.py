@@ -64,20 +64,33 @@ def clear(work):
     if faint is not None:
         ink, mask = faint
         labels, boxes = marks.marks(mask)
+    curved = [b[3] - b[1] for b in boxes if not marks.straight(b)]
+    if curved:  # a broken margin line down the page, far taller than the marks not straight
+        mask, labels, boxes = _straight_lines(  # (level ones may hold touching digits)
+            mask, lines, labels, boxes, np.inf,
+            max(mask.shape[0] * PAGE_UPRIGHT, UPRIGHT_LINE * max(curved)))
     height = marks.typical_height(boxes)
     mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height, boxes)
     if more.any():
         lines |= more
         labels, boxes = marks.marks(mask)
-    straight = [i for i, (x0, y0, x1, y1) in enumerate(boxes)  # a line of its own, broken
-                if (x1 - x0 > LINE * height or y1 - y0 > UPRIGHT_LINE * height)
-                and max(x1 - x0, y1 - y0) >= marks.STRAIGHT * min(x1 - x0, y1 - y0)]
-    if straight:
-        taken = np.isin(labels, np.array(straight) + 1)
-        lines |= taken
-        mask &= ~taken
-        labels, boxes = marks.marks(mask)
+    mask, labels, boxes = _straight_lines(mask, lines, labels, boxes, LINE * height,
+                                          UPRIGHT_LINE * height)
     return ink, mask, lines, labels, boxes
+
+
+def _straight_lines(mask, lines, labels, boxes, longest, tallest):
+    """Takes out (into `lines`) the marks that are lines of their own though broken or
+    wavering (no run along them is long enough): straight strokes wider than `longest` or
+    taller than `tallest`. Returns (mask, labels, boxes) without them."""
+    straight = [i for i, (x0, y0, x1, y1) in enumerate(boxes)
+                if (x1 - x0 > longest or y1 - y0 > tallest) and marks.straight((x0, y0, x1, y1))]
+    if not straight:
+        return mask, labels, boxes
+    taken = np.isin(labels, np.array(straight) + 1)
+    lines |= taken
+    mask &= ~taken
+    return (mask,) + tuple(marks.marks(mask))
 
 
 def _counted(mask):

@@ -160,8 +160,15 @@ def typical_height(boxes):
     if not boxes:
         raise PictureError('holds no digit (the picture is blank)')
     shapes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
-    heights = [h for w, h in shapes if max(w, h) < STRAIGHT * min(w, h)]
+    heights = [h for b, (w, h) in zip(boxes, shapes) if not straight(b)]
     if not heights or max(heights) < PIECE * max(h for _, h in shapes):
         heights = [h for _, h in shapes]
     tallest = max(heights)
     return float(np.percentile([h for h in heights if h >= PIECE * tallest], 75))
+
+
+def straight(box):
+    """Whether a mark's box (x0, y0, x1, y1) is a straight stroke's: STRAIGHT times as long as
+    wide (a line, a box's side, a dash, but also a 1)."""
+    x0, y0, x1, y1 = box
+    return max(x1 - x0, y1 - y0) >= STRAIGHT * min(x1 - x0, y1 - y0)

@@ -310,6 +310,22 @@ def test_a_box_and_a_line_around_the_digits_are_taken_out(find, tilt):
     assert all(x1 - x0 < 0.5 * w for x0, _, x1, _ in boxes)
 
 
+def test_a_broken_margin_line_down_the_page_is_no_digit(find):
+    """A margin line down a tall page, far taller than the digits, wavering (so no straight
+    run spans the page): it is taken out, and the digits beside it are read as
+    digits, not as specks beside a tall 1."""
+    digits = mnist_number('2710', seed=5).convert('L')
+    w, h = digits.size
+    page = Image.new('L', (w + 120, 3 * h), 255)
+    page.paste(digits, (0, h))
+    draw = ImageDraw.Draw(page)
+    draw.line([(w + 60 + 4 * np.sin(y / 20.0), y) for y in range(0, 3 * h + 10, 10)],
+              fill=0, width=3)  # drawn by a hand that wavers: no straight run spans it
+    inputs, boxes = find(page)
+    assert len(inputs) == 4
+    assert all(x1 <= w for _, _, x1, _ in boxes)
+
+
 def test_a_wide_round_zero_stays_whole(mlp_dir, tmp_path):
     """A 0 drawn nearly as wide as tall is one digit, not '( )' cut in two halves: the finder
     offers it cut too, and the judge says its halves are no whole digits."""
