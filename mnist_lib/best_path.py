@@ -5,9 +5,10 @@ A path reads the row's atoms left to right: each atom either lies in one piece t
 reads as a digit, or is left unread. A piece scores
 
     log P(one whole digit)  (the judge)  +  log P(its likeliest digit)  (the network)
-    - TALL * log(height)^2 if taller than the row's digits, - SHORT * log(height)^2 if
-      shorter, - WIDE * log(width / WIDE_FROM)^2 if wider than WIDE_FROM  (heights and
-      widths over the row's H: soft evidence, never a rule)
+    - SIZE * (log(height)^2 + log(width / WIDE_FROM)^2 if wider than WIDE_FROM)
+      (heights and widths over the row's H, a log-normal prior on the size of a digit: soft
+      evidence, never a rule), TALL in place of SIZE for a piece taller than the row's digits
+      (a line beside the number is a 1 to the judge and the network: its height says no)
 
 and each of its ends that cuts through a mark (touching digits: rarer than digits apart)
 costs CUT / 2; an atom left unread costs SKIP * its height over H (at most SKIP): a speck or
@@ -19,10 +20,9 @@ programming over the atoms, not by trying every combination.
 import numpy as np
 
 SKIP = 3.0       # an atom left unread costs this * its height over H (a digit's at most)
-TALL = 8.0       # a piece taller than the row's digits ...
-SHORT = 1.5      # ... or shorter ...
-WIDE = 4.0       # ... or wider than WIDE_FROM * H costs this * log(ratio) squared
-WIDE_FROM = 0.9
+SIZE = 1.5       # a piece shorter than the row's digits, or wider than WIDE_FROM * H,
+WIDE_FROM = 0.9  # ... costs SIZE * log(the ratio) squared,
+TALL = 8.0       # ... and one taller, TALL * log(the ratio) squared
 CUT = 1.5        # reading across a cut through a mark costs this
 FLOOR = 1e-6     # probabilities are taken at least this (log 0)
 
@@ -33,7 +33,7 @@ def scores(pieces, probabilities, whole, cuts):
     height = np.log([p.height for p in pieces])
     cut = np.array([cuts[p.start] + cuts[p.end] for p in pieces], float)
     width = np.log(np.maximum([p.width / WIDE_FROM for p in pieces], 1.0))
-    size = -np.where(height > 0, TALL, SHORT) * height ** 2 - WIDE * width ** 2
+    size = -np.where(height > 0, TALL, SIZE) * height ** 2 - SIZE * width ** 2
     return (np.log(np.maximum(whole, FLOOR)) + np.log(np.maximum(probabilities.max(axis=1),
                                                                  FLOOR)) + size - CUT / 2 * cut)
 
