@@ -16,9 +16,9 @@ Rejected ("not a digit") among:
                         its skimage/data/*.png and *.jpg into DIR); blank paper, photographed
                         (grey, uneven light, grain, JPEG) and plain
 and the time the judge adds per picture. None of these come from the judge's training
-generator (mnist_lib/judge_data.py): its letters and signs are drawn here afresh, with other
-strokes, in the browser. Uses model/ and model/lenet5/ (for cutting numbers_dev), MNIST from
-data/ (or MNIST_MIRROR), Debian's chromium and Playwright.
+generator (mnist_lib/judge_data.py, mnist_lib/drawn_shapes.py): letters and signs are drawn
+here afresh, with other strokes, in the browser. Uses model/ and model/lenet5/ (for cutting
+numbers_dev), MNIST from data/ (or MNIST_MIRROR), Debian's chromium and Playwright.
 """
 import argparse
 import glob

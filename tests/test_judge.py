@@ -191,18 +191,18 @@ class TestTheGeneratorsKinds:
             assert judge_data._trim(judge_data.neighbour(image, other, b)).shape[1] > width
 
     def test_lines_and_marks_are_no_digit_shapes(self, digits):
-        from mnist_lib import judge_data
+        from mnist_lib import drawn_shapes, judge_data
         for k in range(30):
             rng = np.random.default_rng(k)
-            line = judge_data._trim(judge_data.line(rng))
-            assert line.shape[1] > np.tan(np.radians(judge_data.LEANING)) * line.shape[0] * 0.9
-            ruled = judge_data._trim(judge_data.ruled(rng))
+            line = judge_data._trim(drawn_shapes.line(rng))
+            assert line.shape[1] > np.tan(np.radians(drawn_shapes.LEANING)) * line.shape[0] * 0.9
+            ruled = judge_data._trim(drawn_shapes.ruled(rng))
             assert ruled.shape[1] > 5 * ruled.shape[0]
             margin = judge_data._trim(judge_data.margin(digits[0][k], rng))
-            assert margin.shape[0] > 1.2 * 0.7 * judge_data.CANVAS  # taller than a digit
-            dots = judge_data.dots(rng)
+            assert margin.shape[0] > 1.2 * 0.7 * drawn_shapes.CANVAS  # taller than a digit
+            dots = drawn_shapes.dots(rng)
             assert dots.sum() < 0.25 * dots.size
-            corner = judge_data._trim(judge_data.corner(rng))
+            corner = judge_data._trim(drawn_shapes.corner(rng))
             h, w = corner.shape
             assert corner[-h // 4:, :w // 4].any(), 'a corner opening down and left: a 7'
 
