@@ -83,8 +83,8 @@ def _straight_lines(mask, lines, labels, boxes, longest, tallest):
     """Takes out (into `lines`) the marks that are lines of their own though broken or
     wavering (no run along them is long enough): straight strokes wider than `longest` or
     taller than `tallest`. Returns (mask, labels, boxes) without them."""
-    straight = [i for i, (x0, y0, x1, y1) in enumerate(boxes)
-                if (x1 - x0 > longest or y1 - y0 > tallest) and marks.straight((x0, y0, x1, y1))]
+    straight = [i for i, b in enumerate(boxes)
+                if (b[2] - b[0] > longest or b[3] - b[1] > tallest) and marks.straight(b)]
     if not straight:
         return mask, labels, boxes
     taken = np.isin(labels, np.array(straight) + 1)

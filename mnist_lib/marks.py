@@ -159,10 +159,10 @@ def typical_height(boxes):
     times as long as wide: a box's side, but also a 1) are left out where others are left."""
     if not boxes:
         raise PictureError('holds no digit (the picture is blank)')
-    shapes = [(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes]
-    heights = [h for b, (w, h) in zip(boxes, shapes) if not straight(b)]
-    if not heights or max(heights) < PIECE * max(h for _, h in shapes):
-        heights = [h for _, h in shapes]
+    every = [b[3] - b[1] for b in boxes]
+    heights = [b[3] - b[1] for b in boxes if not straight(b)]
+    if not heights or max(heights) < PIECE * max(every):
+        heights = every
     tallest = max(heights)
     return float(np.percentile([h for h in heights if h >= PIECE * tallest], 75))
 
