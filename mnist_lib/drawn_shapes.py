@@ -9,11 +9,10 @@ import math
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-UP = 4            # the canvas: an MNIST pixel is UP px, a digit about 80 px tall
-CANVAS = 28 * UP  # a single digit's canvas side
+from mnist_lib import pen
+from mnist_lib.pen import CANVAS, UP
+
 LEANING = 35     # degrees from upright: a straight stroke leaning less may be a 1
-WOBBLE = 0.03    # a drawn letter or figure is bent by smooth waves of this much of its box
-                 # on average (up to twice), as no two hands draw one alike
 # Letters, arrows and signs, as strokes of points in a unit box (y down); none like a digit.
 SYMBOLS = {
     'A': [[(0.1, 1), (0.5, 0), (0.9, 1)], [(0.27, 0.6), (0.73, 0.6)]],
@@ -103,31 +102,11 @@ SYMBOLS = {
 }
 
 
-def strokes(rng, lines, size=CANVAS, width=None):
-    """Polylines (points in a unit box, y down) drawn with a pen whose width wanders as a real
-    pen's does, on a `size` px canvas, the box 70% of it."""
-    width = width or rng.uniform(1.5, 4.0) * UP
-    im = Image.new('L', (size, size), 0)
-    pen = ImageDraw.Draw(im)
-    box = 0.7 * size
-    for line in lines:
-        points = np.array(line, float)
-        steps = max(2, int(np.abs(np.diff(points, axis=0)).sum() * box / 2) + 2)
-        t = np.linspace(0, len(points) - 1, steps)
-        path = np.stack([np.interp(t, np.arange(len(points)), points[:, k]) for k in (0, 1)], 1)
-        path = (path - 0.5) * box + size / 2 + rng.normal(0, 0.01 * box, (1, 2))
-        radius = width / 2 * (1 + 0.25 * np.sin(np.linspace(0, rng.uniform(2, 8), steps)
-                                                + rng.uniform(0, 6)))
-        for (x, y), r in zip(path, radius):
-            pen.ellipse([x - r, y - r, x + r, y + r], fill=255)
-    return np.asarray(im) > 127
-
-
 def line(rng):
     """A straight stroke as long as a digit, leaning LEANING degrees or more from upright."""
     a = math.radians(rng.uniform(-90 + LEANING, 90 - LEANING))  # from level
     dx, dy = 0.5 * math.cos(a), 0.5 * math.sin(a)
-    return strokes(rng, [[(0.5 - dx, 0.5 - dy), (0.5 + dx, 0.5 + dy)]])
+    return pen.strokes(rng, [[(0.5 - dx, 0.5 - dy), (0.5 + dx, 0.5 + dy)]])
 
 
 def curve(rng):
@@ -135,14 +114,14 @@ def curve(rng):
     start, span = rng.uniform(0, 360), rng.uniform(80, 270)
     rx, ry = rng.uniform(0.25, 0.5), rng.uniform(0.25, 0.5)
     t = np.radians(np.linspace(start, start + span, 24))
-    return strokes(rng, [list(zip(0.5 + rx * np.cos(t), 0.5 + ry * np.sin(t)))])
+    return pen.strokes(rng, [list(zip(0.5 + rx * np.cos(t), 0.5 + ry * np.sin(t)))])
 
 
 def ruled(rng, length=None):
     """A long level line, two to six digits long."""
     length = length or rng.uniform(2, 6)
-    ink = strokes(rng, [[(0.5 - length / 2, 0.5), (0.5 + length / 2, 0.5)]],
-                  size=int(CANVAS * length), width=rng.uniform(0.7, 2.5) * UP)
+    ink = pen.strokes(rng, [[(0.5 - length / 2, 0.5), (0.5 + length / 2, 0.5)]],
+                      size=int(CANVAS * length), width=rng.uniform(0.7, 2.5) * UP)
     return ink
 
 
@@ -150,7 +129,7 @@ def corner(rng):
     """A corner of a box: two strokes meeting at a right angle, opening down and right, up
     and right or up and left (opening down and left, it is a 7)."""
     arm = rng.uniform(0.4, 1.0)
-    ink = strokes(rng, [[(0.0, arm), (0.0, 0.0), (arm, 0.0)]], width=rng.uniform(1, 3) * UP)
+    ink = pen.strokes(rng, [[(0.0, arm), (0.0, 0.0), (arm, 0.0)]], width=rng.uniform(1, 3) * UP)
     return np.rot90(ink, int(rng.integers(3)))
 
 
@@ -161,17 +140,17 @@ def border(rng):
     sides = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + h), (x0, y0 + h), (x0, y0)]
     if rng.random() < 0.5:
         sides = sides[:4]
-    return strokes(rng, [sides], width=rng.uniform(1, 3) * UP)
+    return pen.strokes(rng, [sides], width=rng.uniform(1, 3) * UP)
 
 
 def dots(rng):
     """A dot, a few specks or a blot."""
     im = Image.new('L', (CANVAS, CANVAS), 0)
-    pen = ImageDraw.Draw(im)
+    draw = ImageDraw.Draw(im)
     for _ in range(int(rng.integers(1, 5))):
         x, y = rng.uniform(0.2, 0.8, 2) * CANVAS
         r = rng.uniform(0.02, 0.12) * CANVAS
-        pen.ellipse([x - r, y - r * rng.uniform(0.6, 1.4), x + r, y + r], fill=255)
+        draw.ellipse([x - r, y - r * rng.uniform(0.6, 1.4), x + r, y + r], fill=255)
     return np.asarray(im) > 127
 
 
@@ -191,7 +170,7 @@ def scribble(rng):
     n = int(rng.integers(4, 12))
     points = np.cumsum(rng.normal(0, 0.25, (n, 2)), axis=0)
     points = (points - points.min(axis=0)) / max(np.ptp(points, axis=0).max(), 1e-6)
-    return strokes(rng, [list(map(tuple, points))])
+    return pen.strokes(rng, [list(map(tuple, points))])
 
 
 def doodle(rng):
@@ -220,7 +199,7 @@ def doodle(rng):
             a = rng.uniform(0, 2 * math.pi)
             t = np.linspace(a, a + rng.uniform(2, 5), 16)
             lines.append(list(zip(cx + r * np.cos(t), cy + r * np.sin(t))))
-    return strokes(rng, lines, width=rng.uniform(1.0, 2.5) * UP)
+    return pen.strokes(rng, lines, width=rng.uniform(1.0, 2.5) * UP)
 
 
 def figure(rng):
@@ -262,45 +241,15 @@ def figure(rng):
         lines = [[(0.1, 0.1), (0.9, 0.1), (0.9, 0.9), (0.1, 0.9), (0.1, 0.1)],
                  [(0.1, 0.1), (0.9, 0.9)]] + ([[(0.9, 0.1), (0.1, 0.9)]] if rng.random() < 0.5
                                               else [])
-    return affine(strokes(rng, _wobble(rng, lines)), rng, slant=0.3, turn=15,
-                   squeeze=(0.7, 1.3))
+    return pen.affine(pen.strokes(rng, pen.wobble(rng, lines)), rng, slant=0.3, turn=15,
+                      squeeze=(0.7, 1.3))
 
 
 def symbol(rng):
     """A letter, arrow, cross or sign, drawn with strokes and jittered like a digit."""
     name = list(SYMBOLS)[rng.integers(len(SYMBOLS))]
-    ink = strokes(rng, _wobble(rng, SYMBOLS[name]))
-    return affine(ink, rng, slant=0.3, turn=12, squeeze=(0.8, 1.15))
-
-
-def _wobble(rng, lines):
-    """The polylines bent by a smooth random warp of their box (each coordinate moved by a
-    wave of about WOBBLE of the box), as no two hands draw a letter or a figure alike; a
-    smooth curve stays smooth."""
-    waves = [(rng.uniform(-1.5, 1.5, 2), rng.uniform(0, 2 * math.pi)) for _ in range(2)]
-    amount = rng.uniform(0, 2 * WOBBLE, 2)
-
-    def moved(x, y):
-        return tuple(v + a * math.sin(2 * math.pi * (f[0] * x + f[1] * y) + phase)
-                     for v, a, (f, phase) in zip((x, y), amount, waves))
-    return [[moved(x, y) for x, y in line] for line in lines]
-
-
-def affine(ink, rng, slant, turn, squeeze):
-    """The shape slanted, turned and squeezed about its centre, on a canvas as large."""
-    h, w = ink.shape
-    a = math.radians(rng.uniform(-turn, turn))
-    s, k = rng.uniform(*squeeze), rng.uniform(-slant, slant)
-    # Output (x, y) about the centre -> input: inverse of turn . slant . squeeze.
-    m = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]]).dot(
-        np.array([[s, k], [0, 1]]))
-    inv = np.linalg.inv(m)
-    cx, cy = w / 2.0, h / 2.0
-    offset = np.array([cx, cy]) - inv.dot([cx, cy])
-    data = (inv[0, 0], inv[0, 1], offset[0], inv[1, 0], inv[1, 1], offset[1])
-    im = Image.fromarray(np.uint8(ink) * 255).transform((w, h), Image.AFFINE, data,
-                                                        Image.BILINEAR)
-    return np.asarray(im) > 127
+    ink = pen.strokes(rng, pen.wobble(rng, SYMBOLS[name]))
+    return pen.affine(ink, rng, slant=0.3, turn=12, squeeze=(0.8, 1.15))
 
 
 # Each kind of judge_data.KINDS drawn here: its maker, a function of the random generator.

@@ -30,7 +30,8 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from mnist_lib import drawn_shapes
 from mnist_lib import picture
-from mnist_lib.drawn_shapes import CANVAS, LEANING, UP
+from mnist_lib.drawn_shapes import LEANING
+from mnist_lib.pen import CANVAS, UP, affine
 
 POSITIVE = 'digit'
 KINDS = (POSITIVE, 'half', 'fragment', 'pair', 'neighbour', 'line', 'curve', 'ruled',
@@ -52,7 +53,7 @@ def digit_shape(image, rng, jitter=True):
                                                               Image.BILINEAR)) > 0.5
     if not jitter:
         return up
-    return _stroke(drawn_shapes.affine(up, rng, slant=0.3, turn=12, squeeze=(0.8, 1.15)),
+    return _stroke(affine(up, rng, slant=0.3, turn=12, squeeze=(0.8, 1.15)),
                    int(rng.integers(-2, 5)))
 
 
