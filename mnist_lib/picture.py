@@ -73,15 +73,17 @@ def _background(rgb, blocks=6):
     """The paper's colour at each pixel: block medians, smoothly interpolated. A block whose
     median is far from the whole picture's (mostly ink) takes the picture's instead."""
     h, w, _ = rgb.shape
-    overall = np.median(rgb.reshape(-1, 3), axis=0)
+    # Each colour's plane apart: a median over contiguous values is 3 times as fast.
+    planes = np.ascontiguousarray(rgb.transpose(2, 0, 1))
+    overall = np.median(planes.reshape(3, -1), axis=1)
     rows, cols = min(blocks, h), min(blocks, w)  # a thin strip: no empty block
     ys = np.linspace(0, h, rows + 1).astype(int)
     xs = np.linspace(0, w, cols + 1).astype(int)
     grid = np.empty((rows, cols, 3), np.float32)
     for i in range(rows):
         for j in range(cols):
-            block = rgb[ys[i]:ys[i + 1], xs[j]:xs[j + 1]].reshape(-1, 3)
-            grid[i, j] = np.median(block, axis=0)
+            block = planes[:, ys[i]:ys[i + 1], xs[j]:xs[j + 1]].reshape(3, -1)
+            grid[i, j] = np.median(block, axis=1)
             if np.abs(grid[i, j] - overall).max() > 0.25:
                 grid[i, j] = overall
     return np.stack([_resize(grid[..., c], (w, h)) for c in range(3)], axis=2)
@@ -165,7 +167,8 @@ def ink_of(ink, smooth, threshold=None):
 def contrast(rgb):
     """(ink, smooth): how much each pixel differs from the paper under it [H, W], in any
     colour and either polarity, and its 3x3 mean (specks fade to 1/9, strokes keep 1/3)."""
-    ink = np.abs(rgb - _background(rgb)).max(axis=2)
+    away = np.abs(rgb - _background(rgb))  # the greatest of the three (max(axis=2): 7x slower)
+    ink = np.maximum(np.maximum(away[..., 0], away[..., 1]), away[..., 2])
     return ink, _box3(ink)
 
 
