@@ -31,7 +31,7 @@ from mnist_lib import judge_data  # noqa: E402  (needs ROOT on the path)
 
 # How often each kind is drawn: half whole digits, half negatives.
 SHARE = {judge_data.POSITIVE: 50, 'half': 5, 'fragment': 4, 'pair': 6, 'neighbour': 6,
-         'line': 2, 'curve': 2, 'ruled': 1, 'margin': 2, 'corner': 2, 'border': 2, 'dots': 2,
+         'line': 2, 'curve': 2, 'ruled': 1, 'corner': 2, 'border': 2, 'dots': 2,
          'blob': 2, 'scribble': 4, 'symbol': 6, 'doodle': 3, 'figure': 3}
 CHUNK = 500  # samples made by one worker task, from its own seed
 LOOKALIKE = 0.5  # a negative a judge that never saw it takes rather for a digit: dropped
