@@ -6,7 +6,7 @@
 Each one-row number of ../shared/numbers_dev that the app reads right as it is, cropped to
 the boxes of its digits with a margin of MARGIN digit heights, then scaled (never enlarged)
 so that its digits are each of HEIGHTS px tall: how many are still read right. A crop is
-made from the picture as the app loads it (picture.load), in whose pixels the boxes are.
+made from the copy of the picture the app reads (decode.load_sized), the boxes scaled to it.
 """
 import argparse
 import os
@@ -18,9 +18,9 @@ from PIL import Image
 from common import tf1
 import bench_app
 import mnist_app
+from mnist_lib import decode
 from mnist_lib import digits as digit_finder
 from mnist_lib import judge as judge_lib
-from mnist_lib import picture
 from mnist_lib import recognise
 
 MARGIN = 0.4
@@ -34,8 +34,9 @@ def crops(model, judge, items):
         reading = recognise.read(path, model, number=True, judge=judge)
         if recognise.number_text(reading).replace(' ', '') != label:
             continue
-        rgb = picture.load(path, max_side=digit_finder.WORK_SIDE)
-        boxes = np.array(reading.boxes)
+        rgb, (width, height) = decode.load_sized(path, digit_finder.WORK_SIDE)
+        scale = np.array([rgb.shape[1] / width, rgb.shape[0] / height] * 2)
+        boxes = np.round(np.array(reading.boxes) * scale).astype(int)  # in the copy's pixels
         height = float(np.median(boxes[:, 3] - boxes[:, 1]))
         m = int(MARGIN * height)
         x0, y0 = max(boxes[:, 0].min() - m, 0), max(boxes[:, 1].min() - m, 0)

@@ -34,6 +34,12 @@ def load(path, side):
     """The picture as an RGB float32 array [H, W, 3] in [0, 1], its longest side at most
     `side` (box-averaged down when larger): first frame, EXIF rotation applied, transparency
     laid on white paper. `path` is a file name or the file's bytes."""
+    return load_sized(path, side)[0]
+
+
+def load_sized(path, side):
+    """(load's array, (width, height)): the array and the picture's own size in pixels, upright
+    (EXIF rotation applied): a pixel of the array is width / W by height / H of the picture's."""
     source = _source(path)
     with warnings.catch_warnings():
         # Pillow's own bomb limit (a warning past 89 M pixels) is an error here, as ours is.
@@ -77,8 +83,8 @@ def _first(error):
 
 
 def _decode(im, side):
-    """An opened (not yet decoded) picture -> the float array. Every size check comes before
-    the pixels are decoded."""
+    """An opened (not yet decoded) picture -> (the float array, its own upright size). Every
+    size check comes before the pixels are decoded."""
     width, height = im.size
     if min(width, height) < MIN_SIDE:
         raise PictureError('is too small (%dx%d pixels) to hold a digit' % (width, height))
@@ -90,6 +96,7 @@ def _decode(im, side):
         raise PictureError('is too large (%dx%d pixels; the limit is %d pixels)'
                            % (width, height, MAX_PIXELS), 'too large')
     orientation = im.getexif().get(0x0112)
+    size = (height, width) if orientation in (5, 6, 7, 8) else (width, height)  # turned
     if im.mode in HIGH_DEPTH:
         im = _high_depth(im)
     else:
@@ -103,8 +110,8 @@ def _decode(im, side):
         im = im.transpose(UPRIGHT[orientation])
     if im.mode == 'F':
         grey = np.clip(np.asarray(im, np.float32), 0.0, 1.0)
-        return np.repeat(grey[..., None], 3, axis=2)
-    return np.asarray(im, dtype=np.float32) / 255.0
+        return np.repeat(grey[..., None], 3, axis=2), size
+    return np.asarray(im, dtype=np.float32) / 255.0, size
 
 
 def _high_depth(im):

@@ -5,7 +5,7 @@
                            [] when the picture holds no digit
     reading.probabilities  [n, 10] float32
     reading.inputs         [n, 784] float32: the 28x28 pictures the network was given
-    reading.boxes          [(x0, y0, x1, y1), ...] in the picture's pixels
+    reading.boxes          [(x0, y0, x1, y1), ...] in the picture's own pixels, upright (EXIF)
     reading.rows           [k, ...]: how many of the digits stand in each row, top to bottom
     reading.whole          [n] float: how likely each input is one whole digit, as the judge
                            (mnist_lib/judge.py) says; None when it was not asked
@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from mnist_lib import best_path
+from mnist_lib import decode
 from mnist_lib import digits as digit_finder
 from mnist_lib import files
 from mnist_lib import judge as judge_lib
@@ -56,7 +57,7 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None, judg
             raise ValueError('--number reads with the default preprocessing only')
         if judge is None:
             raise ValueError('--number reads with the judge only')
-        rgb = picture.load(source, max_side=digit_finder.WORK_SIDE)
+        rgb, size = decode.load_sized(source, digit_finder.WORK_SIDE)
         spent['decode'] = time.perf_counter() - started
         try:
             reading = _read_number(rgb, model, judge, spent)
@@ -64,10 +65,11 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None, judg
             reading = Reading([], np.zeros((0, 10)), np.zeros((0, picture.SIZE ** 2),
                                                               np.float32), [], [],
                               np.zeros(0), True)
+        reading = reading._replace(boxes=_in_picture(reading.boxes, rgb.shape, size))
     else:
-        rgb = picture.load(source)
+        rgb, size = decode.load_sized(source, picture.WORK_SIDE)
         decoded = time.perf_counter()
-        box = [(0, 0, rgb.shape[1], rgb.shape[0])]
+        box = [(0, 0) + size]
         try:
             inputs = picture.normalised(rgb, method)
         except picture.BlankPicture:
@@ -91,6 +93,14 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None, judg
             timings[key] = timings.get(key, 0.0) + secs
     digits = [] if reading.not_a_digit else reading.probabilities.argmax(axis=1)
     return reading._replace(digits=[int(d) for d in digits])
+
+
+def _in_picture(boxes, shape, size):
+    """Boxes in the pixels of the copy read (`shape`: shrunk, upright) -> in the picture's own
+    (`size`: width, height)."""
+    sx, sy = size[0] / float(shape[1]), size[1] / float(shape[0])
+    return [(int(round(x0 * sx)), int(round(y0 * sy)), min(int(round(x1 * sx)), size[0]),
+             min(int(round(y1 * sy)), size[1])) for x0, y0, x1, y1 in boxes]
 
 
 def _read_number(rgb, model, judge, spent):

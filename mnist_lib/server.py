@@ -59,7 +59,8 @@ def answer(reading, kind, timings, number=False):
     digit: "not_a_digit": true, "number": "", "digits": [], and the network's probabilities
     and input as it would have answered; "whole_digit" is the judge's probability (the least
     of a number's digits; 0 for a blank picture; null when it was not asked). With `number`,
-    "not_a_number" says the same of a whole number."""
+    "not_a_number" says the same of a whole number. "boxes" are in the picture's own pixels,
+    upright (EXIF)."""
     doubt = recognise.doubt(reading)
     whole = reading.whole
     return {'model': kind, 'number': recognise.number_text(reading), 'digits': reading.digits,

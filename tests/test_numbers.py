@@ -273,6 +273,13 @@ def test_small_crop_and_large_rotated_photo(find, tmp_path):
     inputs, boxes = find(str(tmp_path / 'phone.jpg'))
     assert len(inputs) == 4
     assert rgb.shape[1] > rgb.shape[0]  # turned upright by its EXIF tag
+    # The boxes are in the photo's own pixels, upright (not the 1024 px copy's).
+    ink = np.asarray(number.convert('L')) < 128
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    left, top, right, bottom = 1500 + xs[0], 1200 + ys[0], 1500 + xs[-1] + 1, 1200 + ys[-1] + 1
+    assert min(b[0] for b in boxes) == pytest.approx(left, abs=12)
+    assert max(b[2] for b in boxes) == pytest.approx(right, abs=12)
+    assert all(b[1] >= top - 12 and b[3] <= bottom + 12 for b in boxes)
 
 
 def test_number_with_the_course_preprocessing_is_refused(mlp_dir):

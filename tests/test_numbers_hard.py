@@ -43,7 +43,7 @@ def test_a_number_stored_sideways_is_read_turned(mlp_dir, tmp_path):
     level = recognise.read(str(tmp_path / 'upright.png'), model, number=True, judge=judge)
     turned = recognise.read(str(tmp_path / 'clockwise.png'), model, number=True, judge=judge)
     assert turned.rows == level.rows == [4]
-    height = picture.load(str(tmp_path / 'upright.png'), digits.WORK_SIDE).shape[0]
+    height = upright.height  # (boxes are in a picture's own pixels, not the copy read)
     assert turned.boxes == [(height - y1, x0, height - y0, x1)  # the upright boxes, turned
                             for x0, y0, x1, y1 in level.boxes]
 
