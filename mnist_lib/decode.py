@@ -27,6 +27,7 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
            4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
            6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
            8: Image.Transpose.ROTATE_90}
+TURNED = (5, 6, 7, 8)  # of those, the ones that turn it a quarter: its width and height swap
 HIGH_DEPTH = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F')
 
 
@@ -96,7 +97,7 @@ def _decode(im, side):
         raise PictureError('is too large (%dx%d pixels; the limit is %d pixels)'
                            % (width, height, MAX_PIXELS), 'too large')
     orientation = im.getexif().get(0x0112)
-    size = (height, width) if orientation in (5, 6, 7, 8) else (width, height)  # turned
+    size = (height, width) if orientation in TURNED else (width, height)  # its own, upright
     if im.mode in HIGH_DEPTH:
         im = _high_depth(im)
     else:
