@@ -29,6 +29,7 @@ from mnist_lib import picture
 from mnist_lib import recognise
 
 REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
+TINY = 84  # px: the MNIST-made numbers shrunk to this height (their digits about 20 px tall)
 
 
 def notes_restore_model(testPicArr, model_dir, decay):
@@ -104,6 +105,20 @@ def real_numbers(folder=REAL_NUMBERS):
     return sets
 
 
+def tiny(made, folder, height=TINY):
+    """The MNIST-made numbers `made` [(path, answer)] shrunk to `height` px high, as PNG in
+    `folder`: a thumbnail, or a number cropped tight from a small scan (mnist_numbers draws a
+    picture about 4.2 times as tall as its digits)."""
+    os.makedirs(folder, exist_ok=True)
+    items = []
+    for path, answer in made:
+        im = Image.open(path).convert('RGB')
+        small = os.path.join(folder, os.path.basename(path)[:-4] + '.png')
+        im.resize((max(1, round(im.width * height / im.height)), height), Image.LANCZOS).save(small)
+        items.append((small, answer))
+    return items
+
+
 def tally(model, judge, items):
     """(numbers right, numbers, digits right, digits, wrong ['name -> answer']): a digit
     counts only inside a number read at the right length; rows are read top to bottom and
@@ -127,7 +142,8 @@ def tally(model, judge, items):
 def numbers(model_dirs, folder):
     """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
     (the touching-digits subset apart), on 200 numbers written with MNIST's test digits
-    (synthetic/mnist_numbers.py; each kind apart) and on the real numbers of
+    (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures, and on
+    the real numbers of
     ../shared/numbers_dev (two rows apart); and the time split for a 4-digit number in a
     12 MP photo."""
     tf1()
@@ -141,6 +157,7 @@ def numbers(model_dirs, folder):
     for extra in mnist_numbers.EXTRAS:
         sets['MNIST-made, %s' % extra] = [(p, a) for p, a in made
                                           if p.endswith('_%s.jpg' % extra)]
+    sets['tiny: MNIST-made, %d px high' % TINY] = tiny(made, os.path.join(folder, 'tiny'))
     real = real_numbers()
     if real is None:
         print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)

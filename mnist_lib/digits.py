@@ -22,7 +22,8 @@ from mnist_lib import picture
 from mnist_lib import rows as rowing
 from mnist_lib.errors import LayoutError
 
-WORK_SIDE = 1024   # longest side of the copy a number is looked for in
+WORK_SIDE = 1024   # longest side of the copy a number is looked for in; a picture smaller
+LEAST_SIDE = 400   # than this is enlarged to it first (a stroke must span pixels to be found)
 MAX_MARKS = 20     # more digit-sized marks than this: refused, not guessed
 MAX_ROWS = 3       # more rows than this: refused
 ROW_MARK = 0.3     # marks at least this * H make rows (the rest join the row they lie in)
@@ -45,7 +46,7 @@ def find_rows(rgb):
     """rgb [H, W, 3] in [0, 1] -> the Rows of the number, top to bottom ([] when there are
     no marks to read). Raises LayoutError for a page that is no number (too many marks or
     rows), PictureError for one that is no picture of writing at all."""
-    work = picture.shrink(rgb, WORK_SIDE)
+    work = picture.enlarge(picture.shrink(rgb, WORK_SIDE), LEAST_SIDE)
     ink, mask, lines, labels, boxes = clearing.clear(work)
     if not boxes:
         return []

@@ -145,6 +145,17 @@ def shrink(rgb, side):
     return rgb
 
 
+def enlarge(rgb, side):
+    """Enlarges the picture smoothly (bicubic) to `side` px on its longest side (if smaller)."""
+    h, w, _ = rgb.shape
+    scale = side / float(max(h, w))
+    if scale > 1.0:
+        size = (int(round(w * scale)), int(round(h * scale)))
+        rgb = np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(
+            size, Image.BICUBIC), dtype=np.float32) / 255.0
+    return rgb
+
+
 def find_ink(rgb):
     """Returns (ink, mask, smooth): ink [H, W] in [0, 1] with its faint fringe cleared, the
     pixels that are surely ink, and the ink's 3x3 mean. Ink is whatever differs from the paper

@@ -282,6 +282,21 @@ def test_small_crop_and_large_rotated_photo(find, tmp_path):
     assert all(b[1] >= top - 12 and b[3] <= bottom + 12 for b in boxes)
 
 
+def test_a_tiny_picture_is_read_as_a_larger_one(find):
+    """A thin-pen number cropped tight and shrunk to 40 px high (a thumbnail, a small scan):
+    its hairline strokes span no whole pixel, and found at that size the 7 was lost. The
+    finder enlarges a picture under digits.LEAST_SIDE first; the boxes stay in its pixels."""
+    number = make_numbers.number_picture(np.random.default_rng(3), '74513', 'thin')
+    rows = np.flatnonzero(np.asarray(number.convert('L')).min(axis=1) < 128)
+    tight = number.crop((0, rows[0] - 3, number.width, rows[-1] + 4))
+    small = tight.resize((int(tight.width * 40 / tight.height), 40), Image.LANCZOS)
+    assert max(small.size) < digits.LEAST_SIDE
+    inputs, boxes = find(small)
+    assert len(inputs) == 5
+    check_boxes(small, boxes)
+    assert min(b[0] for b in boxes) < 0.2 * small.width  # the 7 at the left is read
+
+
 def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
     result = app('--model_dir', mlp_dir, '--number', '--preprocess', 'course',
                  PIC[1])
