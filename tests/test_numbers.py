@@ -297,6 +297,26 @@ def test_a_tiny_picture_is_read_as_a_larger_one(find):
     assert min(b[0] for b in boxes) < 0.2 * small.width  # the 7 at the left is read
 
 
+@pytest.mark.parametrize('style, seed', [('photo', 0), ('thin', 1)])
+def test_paper_in_shadow_is_paper(find, style, seed):
+    """A number cropped tight from a photo whose light falls off to one side (a vignette, a
+    hand's shadow): the paper at the right edge is darker than the picture's median by more
+    than ink is. Taken for ink, the shadow swallowed the 4 beside it (19624 -> 1962); paper
+    darkening step by step from the rest is paper (picture._background)."""
+    number = make_numbers.number_picture(np.random.default_rng(seed), '19624', style)
+    grey = np.asarray(number.convert('RGB'), np.float32) / 255
+    rows = np.flatnonzero(grey.min(axis=(1, 2)) < 0.5)
+    cols = np.flatnonzero(grey.min(axis=(0, 2)) < 0.5)
+    m = int(0.3 * (rows[-1] - rows[0]))
+    tight = grey[max(rows[0] - m, 0):rows[-1] + m, max(cols[0] - m, 0):cols[-1] + m]
+    ramp = np.clip((np.arange(tight.shape[1]) / tight.shape[1] - 0.4) / 0.6, 0, 1) ** 2
+    shaded = Image.fromarray(np.uint8(255 * tight * (1 - 0.6 * ramp)[None, :, None]))
+    inputs, boxes = find(shaded)
+    assert len(inputs) == 5
+    check_boxes(shaded, boxes)
+    assert boxes[-1][2] > 0.8 * shaded.width  # the 4, in the shadow
+
+
 def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
     result = app('--model_dir', mlp_dir, '--number', '--preprocess', 'course',
                  PIC[1])
