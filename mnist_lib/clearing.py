@@ -104,10 +104,12 @@ def _counted(mask):
 
 def _surfaces(labels, boxes):
     """The indices of the marks whose strokes are SURFACE times as wide as the writing's (the
-    median over the marks that are strokes: much longer than wide)."""
+    median over the marks that are strokes: much longer than wide, but not straight: a margin
+    or a ruled line is drawn with another pen, often much finer)."""
     widths = marks.stroke_widths(labels, len(boxes))
     sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
-    strokes = widths[sides >= STROKE_LENGTH * widths]
+    curved = np.array([not marks.straight(b) for b in boxes], bool)
+    strokes = widths[(sides >= STROKE_LENGTH * widths) & curved]
     if not len(strokes):
         return np.zeros(0, int)
     return np.flatnonzero((widths > SURFACE * np.median(strokes)) & (sides >= STROKE_LENGTH

@@ -13,6 +13,7 @@ import tensorflow.compat.v1 as tf
 from PIL import Image, ImageDraw
 
 from conftest import ANSWER, PIC, ROOT, app
+import input_data
 from mnist_lib import clearing
 from mnist_lib import digits
 from mnist_lib import judge as judge_lib
@@ -23,6 +24,7 @@ from mnist_lib import recognise
 
 sys.path.insert(0, os.path.join(ROOT, 'synthetic'))
 import make_numbers  # noqa: E402  (the stroke-drawn numbers, synthetic/)
+import mnist_numbers  # noqa: E402  (numbers written with MNIST's test digits)
 
 tf.disable_v2_behavior()
 
@@ -315,6 +317,23 @@ def test_paper_in_shadow_is_paper(find, style, seed):
     assert len(inputs) == 5
     check_boxes(shaded, boxes)
     assert boxes[-1][2] > 0.8 * shaded.width  # the 4, in the shadow
+
+
+def test_thick_digits_beside_a_fine_margin_line_are_no_surface(find, data_dir):
+    """MNIST's own digits written as a number beside a margin line drawn by a finer pen, made
+    small (84 px high): the line is the only long thin mark, so it set "the writing's width",
+    and every digit, several times as wide, was taken out as a surface ("holds no digit").
+    Lines are drawn with another pen than the writing; they set no width (clearing)."""
+    test = input_data.read_data_sets(data_dir).test
+    rng = np.random.default_rng(5)
+    chosen = rng.choice(len(test.images), 4, replace=False)
+    number, answer = mnist_numbers.number_picture(
+        rng, [(test.images[i].reshape(28, 28), test.labels[i]) for i in chosen], 'margin')
+    small = number.resize((round(number.width * 84 / number.height), 84), Image.LANCZOS)
+    assert answer == '4821'
+    inputs, boxes = find(small)
+    assert len(inputs) == 4
+    check_boxes(small, boxes)
 
 
 def test_number_with_the_course_preprocessing_is_refused(mlp_dir):
