@@ -154,15 +154,17 @@ def test_the_committed_weights_are_small():
     assert 0 < size <= 1000000
 
 
+@pytest.fixture(scope='module')
+def digits(data_dir):
+    """50 of MNIST's training digits, no 1 among them: (images [50, 28, 28], labels)."""
+    import input_data
+    train = input_data.read_data_sets(data_dir).train
+    keep = train.labels != 1
+    return train.images[keep][:50].reshape(-1, 28, 28), train.labels[keep][:50]
+
+
 class TestTheGeneratorsKinds:
     """Each kind of negative really is one, seen on its shape before it is drawn."""
-
-    @pytest.fixture(scope='class')
-    def digits(self, data_dir):
-        import input_data
-        train = input_data.read_data_sets(data_dir).train
-        keep = train.labels != 1
-        return train.images[keep][:50].reshape(-1, 28, 28), train.labels[keep][:50]
 
     @staticmethod
     def same(seed):
