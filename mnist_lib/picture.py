@@ -165,24 +165,21 @@ def mnist_style(rgb):
 def shrink(rgb, side):
     """Box-averages the picture down to `side` px on its longest side (if larger): keeps thin
     strokes' ink and averages the noise away."""
-    h, w, _ = rgb.shape
-    scale = min(1.0, side / float(max(h, w)))
-    if scale < 1.0:
-        size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
-        rgb = np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(size, Image.BOX),
-                         dtype=np.float32) / 255.0
-    return rgb
+    scale = side / float(max(rgb.shape[:2]))
+    return _rescaled(rgb, scale, Image.BOX) if scale < 1.0 else rgb
 
 
 def enlarge(rgb, side):
     """Enlarges the picture smoothly (bicubic) to `side` px on its longest side (if smaller)."""
+    scale = side / float(max(rgb.shape[:2]))
+    return _rescaled(rgb, scale, Image.BICUBIC) if scale > 1.0 else rgb
+
+
+def _rescaled(rgb, scale, resample):
     h, w, _ = rgb.shape
-    scale = side / float(max(h, w))
-    if scale > 1.0:
-        size = (int(round(w * scale)), int(round(h * scale)))
-        rgb = np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(
-            size, Image.BICUBIC), dtype=np.float32) / 255.0
-    return rgb
+    size = (max(1, int(round(w * scale))), max(1, int(round(h * scale))))
+    return np.asarray(Image.fromarray(np.uint8(np.round(rgb * 255))).resize(size, resample),
+                      dtype=np.float32) / 255.0
 
 
 def find_ink(rgb):
