@@ -8,6 +8,7 @@ with each of its steps switchable, one at a time, to the way it is done now or o
 import numpy as np
 from PIL import Image
 
+from mnist_lib import paper
 from mnist_lib import picture
 
 # step -> its variants, the first as it was; each pre_pic keyword takes one.
@@ -27,10 +28,10 @@ FILTERS = {'lanczos': Image.LANCZOS, 'bilinear': Image.BILINEAR, 'box': Image.BO
 def pre_pic(source, fringe='cleared', crop='trimmed', evening='before', intensity='p90',
             filter='lanczos', centring='13.5'):
     """The [1, 784] input of the picture `source` (a file name or bytes)."""
-    ink, smooth = picture.contrast(picture.shrink(picture.load(source), picture.WORK_SIDE))
-    if smooth.max() < picture.MIN_CONTRAST:
+    ink, smooth = paper.contrast(paper.shrink(picture.load(source), picture.WORK_SIDE))
+    if smooth.max() < paper.MIN_CONTRAST:
         raise picture.PictureError('holds no digit (the picture is blank)')
-    threshold = picture.ink_threshold(smooth)
+    threshold = paper.ink_threshold(smooth)
     mask = smooth > threshold
     if fringe == 'cleared':
         ink = np.where(smooth > 0.5 * threshold, ink, 0.0)
@@ -69,10 +70,10 @@ def pre_pic(source, fringe='cleared', crop='trimmed', evening='before', intensit
         span, pad = picture.SIZE / factor, int(np.ceil(picture.SIZE / factor))
         top = min(max(cy - (picture.CENTRE + 0.5) / factor, h - span), 0) + pad
         left = min(max(cx - (picture.CENTRE + 0.5) / factor, w - span), 0) + pad
-        out = picture._resize(np.pad(ink, pad), (picture.SIZE, picture.SIZE),
+        out = paper.resize(np.pad(ink, pad), (picture.SIZE, picture.SIZE),
                               FILTERS[filter], (left, top, left + span, top + span))
         return np.clip(out, 0, 1).reshape(1, -1)
-    small = np.clip(picture._resize(ink, (max(1, int(round(w * factor))),
+    small = np.clip(paper.resize(ink, (max(1, int(round(w * factor))),
                                           max(1, int(round(h * factor)))), FILTERS[filter]), 0, 1)
     return _centre_by_mass(small, float(centring)).reshape(1, -1)
 

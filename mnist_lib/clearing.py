@@ -10,7 +10,7 @@ H below is the digits' height (marks.typical_height).
 import numpy as np
 
 from mnist_lib import marks
-from mnist_lib import picture
+from mnist_lib import paper
 from mnist_lib.errors import PictureError
 
 MAX_SEEN = 500       # more connected marks than this (counted first): grid or noise, refused
@@ -34,8 +34,8 @@ def clear(work):
     """work [H, W, 3] in [0, 1] (the finder's copy) -> (ink, mask, lines, labels, boxes): the
     ink [H, W] and the mask of what may be digits, what was taken out as lines, and the marks
     left (marks.marks). Raises PictureError for a blob or too many marks to be a number."""
-    contrast = picture.contrast(work)
-    ink, mask, threshold = picture.ink_of(*contrast)
+    contrast = paper.contrast(work)
+    ink, mask, threshold = paper.ink_of(*contrast)
     first = mask
     share = mask.mean()
     if share > MAX_INK:
@@ -150,15 +150,15 @@ def _without_surface(contrast, before, ink, mask, surface):
     """The ink and its mask without the `surface` pixels (a sleeve, a shadow, a card's edge).
     A surface far darker than the writing holds the picture's threshold (`before`) up and
     breaks faint strokes: the threshold is chosen again without it (never higher), and what
-    joins the surface at the new threshold goes with it. `contrast`: picture.contrast's."""
+    joins the surface at the new threshold goes with it. `contrast`: paper.contrast's."""
     smooth = contrast[1]
     outside = smooth[~marks.grow(surface)]
     if not outside.size or outside.max() <= 0:
         return ink, mask & ~surface
-    threshold = picture.ink_threshold(outside)
+    threshold = paper.ink_threshold(outside)
     if threshold >= before:
         return ink, mask & ~surface
-    ink, lower, _ = picture.ink_of(*contrast, threshold=threshold)
+    ink, lower, _ = paper.ink_of(*contrast, threshold=threshold)
     labels, _ = marks.marks(lower)
     lower &= ~np.isin(labels, np.unique(labels[surface & lower]))
     return ink, lower
@@ -173,7 +173,7 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
     them, and where it is under FAINT of the first, the ink above it that joins a mark is
     added to that mark (never to what was taken, nor lines the lower threshold shows; and
     not at all where that would make the marks GROWTH times as large). `contrast`:
-    picture.contrast's."""
+    paper.contrast's."""
     smooth = contrast[1]
     if not count:
         return None
@@ -187,7 +187,7 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
     outside = smooth[~marks.grow(marks.grow(taken | strong[labels]))]
     if not outside.size or outside.max() <= 0:
         return None
-    threshold = picture.ink_threshold(outside)
+    threshold = paper.ink_threshold(outside)
     if threshold >= FAINT * before:
         return None
     lower = (smooth > threshold) & ~marks.grow(taken)
@@ -200,4 +200,4 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
                                 lower.shape[0] * PAGE_UPRIGHT, [boxes[k - 1] for k in kept if k])
     joined, _ = marks.marks(lower)
     lower &= np.isin(joined, np.unique(joined[mask & lower]))
-    return picture.ink_of(*contrast, threshold=threshold)[0], mask | lower
+    return paper.ink_of(*contrast, threshold=threshold)[0], mask | lower

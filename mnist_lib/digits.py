@@ -18,6 +18,7 @@ import numpy as np
 
 from mnist_lib import clearing
 from mnist_lib import marks
+from mnist_lib import paper
 from mnist_lib import picture
 from mnist_lib import rows as rowing
 from mnist_lib.errors import LayoutError
@@ -46,7 +47,7 @@ def find_rows(rgb):
     """rgb [H, W, 3] in [0, 1] -> the Rows of the number, top to bottom ([] when there are
     no marks to read). Raises LayoutError for a page that is no number (too many marks or
     rows), PictureError for one that is no picture of writing at all."""
-    work = picture.enlarge(picture.shrink(rgb, WORK_SIDE), LEAST_SIDE)
+    work = paper.enlarge(paper.shrink(rgb, WORK_SIDE), LEAST_SIDE)
     ink, mask, lines, labels, boxes = clearing.clear(work)
     if not boxes:
         return []
@@ -93,7 +94,7 @@ def _row(members, boxes, labels, lines, ink, height, to_picture):
     y1 = max(boxes[m][3] for m in members) + edge
     crop = (slice(y0, y1), slice(x0, x1))
     labels, ink = labels[crop], ink[crop]
-    paper = (labels == 0) & ~lines[crop]  # a piece's soft edge may lie here, nowhere else
+    unmarked = (labels == 0) & ~lines[crop]  # a piece's soft edge may lie here, nowhere else
     atoms, cuts = [], [False]  # each atom's mask in the crop; which boundaries are cuts
     for m in sorted(members, key=lambda m: boxes[m][0] + boxes[m][2]):
         own = labels == m + 1
@@ -110,7 +111,7 @@ def _row(members, boxes, labels, lines, ink, height, to_picture):
             px0, py0, px1, py1 = _span(piece)
             if px1 - px0 > MAX_WIDTH * height:
                 break
-            made = picture.normalise(np.where(paper | piece, ink, 0.0), piece).reshape(-1)
+            made = picture.normalise(np.where(unmarked | piece, ink, 0.0), piece).reshape(-1)
             pieces.append(Piece(start, end, made, to_picture((x0 + px0, y0 + py0, x0 + px1,
                                                               y0 + py1)),
                                 (py1 - py0) / height, (px1 - px0) / height))

@@ -11,8 +11,8 @@ from (judge_data.upright_stroke), and half an 8 is a 0: for those, the data are 
 a judge is trained on each half and scores the other, and a negative the judge that never saw
 it takes surely for a digit (LOOKALIKE) is dropped before the judge is trained on the rest.
 Deterministic: the same --seed gives the same data (and, on the same machine, the same
-weights). Make them again whenever the normalisation (mnist_lib/picture.py) changes, and put
-the figures it prints in benchmarks/RESULTS.md.
+weights). Make them again whenever the normalisation (mnist_lib/picture.py and paper.py)
+changes, and put the figures it prints in benchmarks/RESULTS.md.
 """
 import argparse
 import multiprocessing

@@ -18,6 +18,7 @@ from mnist_lib import clearing
 from mnist_lib import digits
 from mnist_lib import judge as judge_lib
 from mnist_lib import marks
+from mnist_lib import paper
 import mnist_app
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -304,7 +305,7 @@ def test_paper_in_shadow_is_paper(find, style, seed):
     """A number cropped tight from a photo whose light falls off to one side (a vignette, a
     hand's shadow): the paper at the right edge is darker than the picture's median by more
     than ink is. Taken for ink, the shadow swallowed the 4 beside it (19624 -> 1962); paper
-    darkening step by step from the rest is paper (picture._background)."""
+    darkening step by step from the rest is paper (paper._background)."""
     number = make_numbers.number_picture(np.random.default_rng(seed), '19624', style)
     grey = np.asarray(number.convert('RGB'), np.float32) / 255
     rows = np.flatnonzero(grey.min(axis=(1, 2)) < 0.5)
@@ -474,7 +475,7 @@ def test_marks_are_counted_again_once_a_surface_lowered_the_threshold(mlp_dir, t
     grain = 1 - np.random.default_rng(0).random((860, 660)) * 0.6
     page = np.uint8(np.minimum(np.asarray(im, np.float32) / 255, grain) * 255)
     Image.fromarray(page).save(tmp_path / 'grain.png')
-    _, first = marks.marks(picture.find_ink(np.repeat(page[..., None], 3, 2) / 255.0)[1])
+    _, first = marks.marks(paper.find_ink(np.repeat(page[..., None], 3, 2) / 255.0)[1])
     assert len(first) <= clearing.MAX_SEEN
     result = app('--model_dir', mlp_dir, '--number', tmp_path / 'grain.png')
     assert result.returncode == 1 and 'Traceback' not in result.stderr
