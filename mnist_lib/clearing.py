@@ -76,7 +76,31 @@ def clear(work):
         labels, boxes = marks.marks(mask)
     mask, labels, boxes = _straight_lines(mask, lines, labels, boxes, LINE * height,
                                           UPRIGHT_LINE * height)
+    mask, labels, boxes = _in_line(mask, lines, labels, boxes)
     return ink, mask, lines, labels, boxes
+
+
+def _in_line(mask, lines, labels, boxes):
+    """Takes out (into `lines`) the upright straight marks that lie on an upright line taken
+    out, beyond its ends or in its gaps: the rest of a broken page edge or margin line, which
+    alone would be a 1. Returns (mask, labels, boxes) without them."""
+    line_labels, line_boxes = marks.marks(lines)
+    found = set()
+    for k, (x0, y0, x1, y1) in enumerate(line_boxes):
+        if y1 - y0 <= x1 - x0 or not marks.straight((x0, y0, x1, y1)):
+            continue  # a level line, or lines that meet (a box)
+        ys, xs = np.nonzero(line_labels == k + 1)
+        slope, at = np.polyfit(ys, xs, 1)  # the line's column along its rows
+        reach = (x1 - x0) / 2.0 + marks.SLIVER
+        found.update(i for i, (a, b, c, d) in enumerate(boxes)
+                     if d - b > c - a and marks.straight((a, b, c, d))
+                     and abs((a + c) / 2.0 - slope * (b + d) / 2.0 - at) <= reach)
+    if not found:
+        return mask, labels, boxes
+    taken = np.isin(labels, np.array(sorted(found)) + 1)
+    lines |= taken
+    mask &= ~taken
+    return (mask,) + tuple(marks.marks(mask))
 
 
 def _straight_lines(mask, lines, labels, boxes, longest, tallest):

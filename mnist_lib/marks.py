@@ -156,12 +156,15 @@ def grow(mask):
 def typical_height(boxes):
     """The digits' height: the upper quartile of the heights of the marks at least PIECE of
     the tallest (pieces of digits are shorter, never taller). Straight strokes (STRAIGHT
-    times as long as wide: a box's side, but also a 1) are left out where others are left."""
+    times as long as wide: a box's side, a page's edge, but also a 1) are left out where
+    others are left; they count only where they outnumber the others that they make look
+    small (1s beside specks), not where one towers over many (a line beside the number)."""
     if not boxes:
         raise PictureError('holds no digit (the picture is blank)')
     every = [b[3] - b[1] for b in boxes]
     heights = [b[3] - b[1] for b in boxes if not straight(b)]
-    if not heights or max(heights) < PIECE * max(every):
+    towering = [b for b in boxes if straight(b) and b[3] - b[1] > max(heights or [0]) / PIECE]
+    if not heights or len(towering) >= len([h for h in heights if h >= PIECE * max(heights)]):
         heights = every
     tallest = max(heights)
     return float(np.percentile([h for h in heights if h >= PIECE * tallest], 75))

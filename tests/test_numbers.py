@@ -388,6 +388,25 @@ def test_a_broken_margin_line_down_the_page_is_no_digit(find):
     assert all(x1 <= w for _, _, x1, _ in boxes)
 
 
+def test_a_broken_page_edge_beside_the_number_is_no_digit(find):
+    """A phone photo of a notebook page: its edge runs down the left, broken, from a third
+    of the way down to the bottom, with a short piece of it above. The long part is far
+    taller than the digits but spans too little of the picture to be a page's line, and it
+    set the digits' height, so that every digit was a speck beside a tall 1; the piece
+    above, alone, was a row holding a 1. The edge is one straight mark towering over many
+    digits (marks.typical_height), and the piece lies on its line (clearing._in_line)."""
+    digits_ = mnist_number('43890', seed=3).convert('L')
+    w, h = digits_.size
+    page = Image.new('L', (w + 80, 3 * h), 255)
+    page.paste(digits_, (80, h))
+    draw = ImageDraw.Draw(page)
+    draw.line([(12, h), (14, 3 * h)], fill=40, width=14)                        # the edge
+    draw.line([(11, 0.25 * h), (11, 0.6 * h)], fill=40, width=5)                # its piece
+    inputs, boxes = find(page)
+    assert len(inputs) == 5
+    assert all(x0 >= 80 for x0, _, _, _ in boxes)
+
+
 def test_a_wide_round_zero_stays_whole(mlp_dir, tmp_path):
     """A 0 drawn nearly as wide as tall is one digit, not '( )' cut in two halves: the finder
     offers it cut too, and the judge says its halves are no whole digits."""
