@@ -30,6 +30,7 @@ from mnist_lib import recognise
 
 REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
 TINY = 84  # px: the MNIST-made numbers shrunk to this height (their digits about 20 px tall)
+SMALL_SET = 'MNIST-made apart: one digit small (100)'
 
 
 def notes_restore_model(testPicArr, model_dir, decay):
@@ -142,9 +143,9 @@ def tally(model, judge, items):
 def numbers(model_dirs, folder):
     """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
     (the touching-digits subset apart), on 200 numbers written with MNIST's test digits
-    (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures, and on
-    the real numbers of
-    ../shared/numbers_dev (two rows apart); and the time split for a 4-digit number in a
+    (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures, 100
+    others with one digit written small, and on the real numbers of ../shared/numbers_dev
+    (two rows apart); and the time split for a 4-digit number in a
     12 MP photo."""
     tf1()
     judge = judge_lib.Judge()
@@ -154,10 +155,13 @@ def numbers(model_dirs, folder):
     made = mnist_numbers.make(os.path.join(folder, 'mnist'),
                               data_dir=os.path.join(ROOT, 'data'))
     sets['MNIST-made'] = made
-    for extra in mnist_numbers.EXTRAS:
-        sets['MNIST-made, %s' % extra] = [(p, a) for p, a in made
-                                          if p.endswith('_%s.jpg' % extra)]
+    made_subsets = ['MNIST-made, %s' % extra for extra in mnist_numbers.EXTRAS]
+    for extra, key in zip(mnist_numbers.EXTRAS, made_subsets):
+        sets[key] = [(p, a) for p, a in made if p.endswith('_%s.jpg' % extra)]
     sets['tiny: MNIST-made, %d px high' % TINY] = tiny(made, os.path.join(folder, 'tiny'))
+    sets[SMALL_SET] = mnist_numbers.make(
+        os.path.join(folder, 'small'), count=100, seed=6, data_dir=os.path.join(ROOT, 'data'),
+        extras=(mnist_numbers.SMALL,))
     real = real_numbers()
     if real is None:
         print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
@@ -168,12 +172,12 @@ def numbers(model_dirs, folder):
     results, wrong = {}, {kind: [] for kind in models}
     for kind, model in models.items():
         for key, items in sets.items():
-            if key.startswith('MNIST-made, ') or key == 'synthetic, touching':
+            if key in made_subsets or key == 'synthetic, touching':
                 continue  # counted from the whole set's answers below
             results[kind, key] = tally(model, judge, items)
-            wrong[kind] += results[kind, key][4] if key != 'MNIST-made' else []
+            wrong[kind] += results[kind, key][4] if key not in ('MNIST-made', SMALL_SET) else []
         for key, items in sets.items():  # the subsets, from the answers already given
-            whole = 'MNIST-made' if key.startswith('MNIST-made, ') else 'synthetic'
+            whole = 'MNIST-made' if key in made_subsets else 'synthetic'
             if (kind, key) not in results:
                 names = {os.path.basename(p) for p, _ in items}
                 bad = [w for w in results[kind, whole][4] if w.split(' -> ')[0] in names]

@@ -2,14 +2,16 @@
 
     python synthetic/mnist_numbers.py DIR          # 200 numbers of 2-8 digits
     python synthetic/mnist_numbers.py DIR --count 400 --seed 3
+    python synthetic/mnist_numbers.py DIR --count 100 --seed 6 --extras small
 
 Each picture is a number of 2 to 8 MNIST test digits (none used twice in a set), each
 scaled to its own height around a common one, on a wavering baseline, with gaps drawn from
 wide to touching and overlapping; and, in some, what real pages add: a margin line beside
 the number, a ruled line under it, a box around it, specks, a decimal point (not a digit: the
-answer leaves it out), a row on a slant. Then it is photographed: paper, ink, light, blur,
-noise, JPEG. The file name holds the answer: <k>_<digits>_<what was added>.jpg. Deterministic:
-the same --seed gives the same files. (The training images are never used.)
+answer leaves it out), a row on a slant; or (--extras small, a set of its own) one digit
+written small, as a small 0 inside a number often is. Then it is photographed: paper, ink,
+light, blur, noise, JPEG. The file name holds the answer: <k>_<digits>_<what was added>.jpg.
+Deterministic: the same --seed gives the same files. (The training images are never used.)
 """
 import argparse
 import math
@@ -23,6 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 EXTRAS = ('plain', 'touching', 'margin', 'ruled', 'box', 'specks', 'point', 'slant')
+SMALL = 'small'  # one digit written small (45-70% of the others): a set of its own
 
 
 def number_picture(rng, images, extra):
@@ -31,8 +34,11 @@ def number_picture(rng, images, extra):
     height = rng.uniform(40, 110)  # the digits' height in px, as the picture shows them
     pieces, x = [], 0.0
     point_at = int(rng.integers(1, len(images))) if extra == 'point' else None
+    small_at = int(rng.integers(len(images))) if extra == 'small' else None
     for k, (image, _) in enumerate(images):
         h = height * rng.uniform(0.85, 1.15)
+        if k == small_at:  # one digit written small, sitting on the baseline or centred
+            h = height * rng.uniform(0.45, 0.7)
         scale = h / 20.0  # MNIST's digits are 20 px tall in their frames
         digit = Image.fromarray(np.uint8(image * 255)).resize(
             (int(round(28 * scale)), int(round(28 * scale))), Image.BILINEAR)
@@ -47,6 +53,8 @@ def number_picture(rng, images, extra):
         else:
             gap = rng.uniform(0.05, 0.45) * height
         dy = rng.normal(0, 0.05) * height
+        if k == small_at and rng.random() < 0.5:
+            dy += (height - h) / 2.0
         pieces.append((ink, x, dy))
         x += ink.shape[1] + gap
     margin = int(height)
@@ -107,8 +115,9 @@ def photographed(rng, ink):
     return im.filter(ImageFilter.GaussianBlur(rng.uniform(0.2, 1.2)))
 
 
-def make(folder, count=200, seed=5, data_dir=None):
-    """Writes `count` numbers into `folder`; returns [(path, answer)]."""
+def make(folder, count=200, seed=5, data_dir=None, extras=EXTRAS):
+    """Writes `count` numbers into `folder`, each with the next of `extras` added; returns
+    [(path, answer)]."""
     import input_data
     test = input_data.read_data_sets(data_dir or os.path.join(ROOT, 'data')).test
     rng = np.random.default_rng(seed)
@@ -122,7 +131,7 @@ def make(folder, count=200, seed=5, data_dir=None):
         digits = [(test.images[i].reshape(28, 28), int(test.labels[i]))
                   for i in order[used:used + n]]
         used += n
-        extra = EXTRAS[k % len(EXTRAS)]
+        extra = extras[k % len(extras)]
         im, answer = number_picture(rng, digits, extra)
         path = os.path.join(folder, '%03d_%s_%s.jpg' % (k, answer, extra))
         im.save(path, quality=int(rng.integers(75, 95)))
@@ -140,8 +149,10 @@ def main():
     parser.add_argument('folder')
     parser.add_argument('--count', type=int, default=200)
     parser.add_argument('--seed', type=int, default=5)
+    parser.add_argument('--extras', nargs='+', default=list(EXTRAS),
+                        choices=list(EXTRAS) + [SMALL], help='what is added, in turn')
     args = parser.parse_args()
-    made = make(args.folder, args.count, args.seed)
+    made = make(args.folder, args.count, args.seed, extras=args.extras)
     print('%d numbers written to %s' % (len(made), args.folder))
 
 
