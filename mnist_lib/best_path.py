@@ -20,7 +20,7 @@ programming over the atoms, not by trying every combination.
 import numpy as np
 
 SKIP = 3.0       # an atom left unread costs this * its height over H (a digit's at most)
-SIZE = 1.5       # a piece shorter than the row's digits, or wider than WIDE_FROM * H,
+SIZE = 1.0       # a piece shorter than the row's digits, or wider than WIDE_FROM * H,
 WIDE_FROM = 0.9  # ... costs SIZE * log(the ratio) squared,
 TALL = 8.0       # ... and one taller, TALL * log(the ratio) squared
 CUT = 1.5        # reading across a cut through a mark costs this

@@ -388,6 +388,29 @@ def test_a_broken_margin_line_down_the_page_is_no_digit(find):
     assert all(x1 <= w for _, _, x1, _ in boxes)
 
 
+@pytest.mark.parametrize('scale', [0.45, 0.55])
+def test_a_small_zero_inside_a_number_is_read(find, scale):
+    """A 0 written at about half the height of the digits around it, sitting on the
+    baseline: a digit, not a speck left unread (the size prior must not outweigh a judge and
+    a network sure of it)."""
+    page = np.asarray(mnist_number('2815', seed=1).convert('L'))
+    cols = np.flatnonzero(page.min(axis=0) < 128)
+    at = cols[np.flatnonzero(np.diff(cols) > 1)[0]] + 1  # after the 2
+    rows = np.flatnonzero(page[:, :at].min(axis=1) < 128)
+    zero = np.asarray(Image.open(os.path.join(ROOT, 'pic', '0.png')).convert('L'))
+    zrows, zcols = (np.flatnonzero(zero.min(axis=k) < 128) for k in (1, 0))
+    zero = Image.fromarray(zero[zrows[0]:zrows[-1] + 1, zcols[0]:zcols[-1] + 1])
+    side = int((rows[-1] - rows[0]) * scale)
+    zero = np.asarray(zero.resize((max(1, side * zero.width // zero.height), side),
+                                  Image.LANCZOS))
+    room = np.full((page.shape[0], zero.shape[1] + 80), 255, np.uint8)
+    room[rows[-1] - side:rows[-1], 40:40 + zero.shape[1]] = zero
+    im = Image.fromarray(np.concatenate([page[:, :at], room, page[:, at:]], axis=1))
+    inputs, boxes = find(im)
+    assert len(inputs) == 5
+    check_boxes(im, boxes)
+
+
 def test_a_broken_page_edge_beside_the_number_is_no_digit(find):
     """A phone photo of a notebook page: its edge runs down the left, broken, from a third
     of the way down to the bottom, with a short piece of it above. The long part is far
