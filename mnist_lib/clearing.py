@@ -89,8 +89,8 @@ def _in_line(mask, lines, labels, boxes):
     for k, (x0, y0, x1, y1) in enumerate(line_boxes):
         if y1 - y0 <= x1 - x0 or not marks.straight((x0, y0, x1, y1)):
             continue  # a level line, or lines that meet (a box)
-        ys, xs = np.nonzero(line_labels == k + 1)
-        slope, at = np.polyfit(ys, xs, 1)  # the line's column along its rows
+        ys, xs = np.nonzero(line_labels[y0:y1, x0:x1] == k + 1)
+        slope, at = np.polyfit(ys + y0, xs + x0, 1)  # the line's column along its rows
         reach = (x1 - x0) / 2.0 + marks.SLIVER
         found.update(i for i, (a, b, c, d) in enumerate(boxes)
                      if d - b > c - a and marks.straight((a, b, c, d))
