@@ -95,12 +95,7 @@ def _in_line(mask, lines, labels, boxes):
         found.update(i for i, (a, b, c, d) in enumerate(boxes)
                      if d - b > c - a and marks.straight((a, b, c, d))
                      and abs((a + c) / 2.0 - slope * (b + d) / 2.0 - at) <= reach)
-    if not found:
-        return mask, labels, boxes
-    taken = np.isin(labels, np.array(sorted(found)) + 1)
-    lines |= taken
-    mask &= ~taken
-    return (mask,) + tuple(marks.marks(mask))
+    return _taken_out(mask, lines, labels, boxes, sorted(found))
 
 
 def _straight_lines(mask, lines, labels, boxes, longest, tallest):
@@ -109,9 +104,15 @@ def _straight_lines(mask, lines, labels, boxes, longest, tallest):
     taller than `tallest`. Returns (mask, labels, boxes) without them."""
     straight = [i for i, b in enumerate(boxes)
                 if (b[2] - b[0] > longest or b[3] - b[1] > tallest) and marks.straight(b)]
-    if not straight:
+    return _taken_out(mask, lines, labels, boxes, straight)
+
+
+def _taken_out(mask, lines, labels, boxes, which):
+    """(mask, labels, boxes) without the marks `which` (indices into `boxes`), which go into
+    `lines`; as they were when there are none."""
+    if not which:
         return mask, labels, boxes
-    taken = np.isin(labels, np.array(straight) + 1)
+    taken = np.isin(labels, np.array(which) + 1)
     lines |= taken
     mask &= ~taken
     return (mask,) + tuple(marks.marks(mask))

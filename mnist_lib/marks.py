@@ -161,13 +161,14 @@ def typical_height(boxes):
     small (1s beside specks), not where one towers over many (a line beside the number)."""
     if not boxes:
         raise PictureError('holds no digit (the picture is blank)')
-    every = [b[3] - b[1] for b in boxes]
+
+    def whole(heights):  # those at least PIECE of the tallest
+        return [h for h in heights if h >= PIECE * max(heights)]
     heights = [b[3] - b[1] for b in boxes if not straight(b)]
     towering = [b for b in boxes if straight(b) and b[3] - b[1] > max(heights or [0]) / PIECE]
-    if not heights or len(towering) >= len([h for h in heights if h >= PIECE * max(heights)]):
-        heights = every
-    tallest = max(heights)
-    return float(np.percentile([h for h in heights if h >= PIECE * tallest], 75))
+    if not heights or len(towering) >= len(whole(heights)):
+        heights = [b[3] - b[1] for b in boxes]
+    return float(np.percentile(whole(heights), 75))
 
 
 def straight(box):
