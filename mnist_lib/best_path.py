@@ -24,7 +24,6 @@ SIZE = 1.0       # a piece shorter than the row's digits, or wider than WIDE_FRO
 WIDE_FROM = 0.9  # ... costs SIZE * log(the ratio) squared,
 TALL = 8.0       # ... and one taller, TALL * log(the ratio) squared
 CUT = 1.5        # reading across a cut through a mark costs this
-FLOOR = 1e-6     # probabilities are taken at least this (log 0)
 
 
 def scores(pieces, probabilities, whole, cuts):
@@ -34,8 +33,8 @@ def scores(pieces, probabilities, whole, cuts):
     cut = np.array([cuts[p.start] + cuts[p.end] for p in pieces], float)
     width = np.log(np.maximum([p.width / WIDE_FROM for p in pieces], 1.0))
     size = -np.where(height > 0, TALL, SIZE) * height ** 2 - SIZE * width ** 2
-    return (np.log(np.maximum(whole, FLOOR)) + np.log(np.maximum(probabilities.max(axis=1),
-                                                                 FLOOR)) + size - CUT / 2 * cut)
+    with np.errstate(divide='ignore'):  # log 0: a piece that can never be read
+        return np.log(whole) + np.log(probabilities.max(axis=1)) + size - CUT / 2 * cut
 
 
 def best(pieces, sizes, score):

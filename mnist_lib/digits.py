@@ -27,9 +27,8 @@ WORK_SIDE = 1024   # longest side of the copy a number is looked for in; a pictu
 LEAST_SIDE = 400   # than this is enlarged to it first (a stroke must span pixels to be found)
 MAX_MARKS = 20     # more digit-sized marks than this: refused, not guessed
 MAX_ROWS = 3       # more rows than this: refused
-ROW_MARK = 0.3     # marks at least this * H make rows (the rest join the row they lie in)
 LOW_ROW = 0.5      # a row whose marks are under this * the tallest row's H: print, no digits
-DUST = 0.08        # marks under this * H both ways are dust, not looked at
+DUST = 0.08        # marks under this * H both ways are dust, not looked at (nor paid for)
 CUT_FROM = 0.6     # a mark this * H wide may be touching digits: it is cut at columns of
 CUT_APART = 0.15   # least ink, this * H apart and from its ends at least
 MAX_ATOMS = 6      # a piece is at most this many atoms ...
@@ -59,7 +58,9 @@ def find_rows(rgb):
         labels, boxes = marks.marks(mask)
         height = marks.typical_height(boxes)
     to_picture = _mapping(turn, rgb.shape[1] / float(work.shape[1]), rgb.shape)
-    big = [i for i, b in enumerate(boxes) if _size(b) >= ROW_MARK * height]
+    # Marks at least PIECE * H (no mere piece of a digit) make rows; the rest join the row
+    # they lie in, unless they are dust.
+    big = [i for i, b in enumerate(boxes) if _size(b) >= marks.PIECE * height]
     if len(big) > MAX_MARKS:
         raise LayoutError('holds %d separate marks (at most %d digits are read in one '
                           'number): is it a number on plain paper?' % (len(big), MAX_MARKS))
@@ -70,11 +71,11 @@ def find_rows(rgb):
         raise LayoutError('holds %d rows of marks (at most %d are read)' % (len(rows), MAX_ROWS))
     found = []
     for row, row_height in rows:
-        top = min(boxes[i][1] for i in row) - ROW_MARK * row_height
-        bottom = max(boxes[i][3] for i in row) + ROW_MARK * row_height
+        top = min(boxes[i][1] for i in row) - marks.PIECE * row_height
+        bottom = max(boxes[i][3] for i in row) + marks.PIECE * row_height
         small = [i for i, b in enumerate(boxes) if i not in row and
                  _size(b) >= DUST * row_height and top <= (b[1] + b[3]) / 2.0 <= bottom
-                 and _size(b) < ROW_MARK * height]
+                 and _size(b) < marks.PIECE * height]
         found.append(_row(row + small, boxes, labels, lines, ink, row_height, to_picture))
     return found
 
