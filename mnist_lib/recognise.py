@@ -108,9 +108,9 @@ def _read_number(rgb, model, judge, spent):
     without its EXIF turn) shows its digits in a column: when the upright reading fails for
     the way its marks lie, finds no digit, or reads several rows that are each one digit or
     unsure, the picture is read turned a quarter each way too, and the surest reading
-    (sureness: the judge and the network together) wins if it is a row of digits (one mark
-    turned proves nothing: a dash would be a 1) judged rather digits than not; boxes always
-    in `rgb`'s pixels."""
+    (sureness: the judge and the network together) wins if it is a row of digits judged
+    rather digits than not, not all 1s (level strokes turned are 1s: a dash, the bars of a
+    sign, the edges of a thing photographed prove nothing); boxes always in `rgb`'s pixels."""
     try:
         best = _read_turned(rgb, model, judge, 0, spent)
         if best.digits and (len(best.rows) < 2 or (max(best.rows) > 1
@@ -124,7 +124,8 @@ def _read_number(rgb, model, judge, spent):
             other = _read_turned(rgb, model, judge, quarter, spent)
         except digit_finder.LayoutError:
             continue
-        if len(other.digits) > 1 and sureness(other) >= judge_lib.THRESHOLD and (
+        if len(other.digits) > 1 and set(other.digits) - {1} and (
+                sureness(other) >= judge_lib.THRESHOLD) and (
                 best is None or sureness(other) > sureness(best)):
             best = other
     if best is None:

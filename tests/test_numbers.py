@@ -199,15 +199,20 @@ def test_bad_number_pictures(mlp_dir, tmp_path):
 
 
 def test_a_picture_without_a_number_is_an_answer(mlp_dir, tmp_path):
-    """A blank page, and a page with only a dash and a point: 'not a number', exit status 0,
-    in batch mode and in the notes' dialogue."""
+    """A blank page, a page with only a dash and a point, and one with three level bars (a
+    sign, the edges of a thing photographed: turned a quarter, a row of 1s): 'not a number',
+    exit status 0, in batch mode and in the notes' dialogue."""
     Image.new('RGB', (400, 200), (250, 250, 250)).save(tmp_path / 'no_ink.png')
     marks_only = Image.new('L', (600, 300), 255)
     draw = ImageDraw.Draw(marks_only)
     draw.line([(100, 150), (260, 150)], fill=0, width=12)                     # a dash
     draw.ellipse([(400, 180), (416, 196)], fill=0)                            # a point
     marks_only.save(tmp_path / 'dash.png')
-    paths = [tmp_path / 'no_ink.png', tmp_path / 'dash.png']
+    bars = Image.new('L', (300, 400), 255)
+    for y in (100, 180, 260):
+        ImageDraw.Draw(bars).line([(100, y), (200, y + 4)], fill=0, width=12)
+    bars.save(tmp_path / 'bars.png')
+    paths = [tmp_path / 'no_ink.png', tmp_path / 'dash.png', tmp_path / 'bars.png']
     result = app('--model_dir', mlp_dir, '--number', *paths)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ['%s: not a number' % p for p in paths]
