@@ -34,11 +34,14 @@ class LayoutError(PictureError):
 
 def first_line(error):
     """The first telling line of an exception's message (TensorFlow's run on for pages, and
-    a failed graph op's begin with where the op was made: 'Graph execution error:')."""
+    a failed graph op's begin with where the op was made: 'Graph execution error:'; a failed
+    restore with a guess at the cause, before 'Original error:')."""
     text = getattr(error, 'message', None) or str(error)
+    text = text.split(_ORIGINAL, 1)[-1]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     telling = [line for line in lines if not _WHERE.match(line)]
     return (telling or lines or [type(error).__name__])[0]
 
 
+_ORIGINAL = 'Original error:'
 _WHERE = re.compile(r'(Graph execution error:$|Detected at node |File "|Node: )')

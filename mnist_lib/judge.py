@@ -72,7 +72,8 @@ class Judge(object):
             saver.restore(self.sess, weights)
         except (tf.errors.OpError, ValueError) as e:
             raise UsageError('the judge\'s weights in %s are damaged (%s): make them again '
-                             'with %s%s' % (FOLDER, first_line(e), MAKE, WITHOUT))
+                             'with %s%s' % (os.path.dirname(weights), first_line(e), MAKE,
+                                            WITHOUT))
 
     def whole(self, inputs):
         """[N, 784] float32 inputs -> [N] float: how likely each is one whole digit."""

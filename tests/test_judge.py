@@ -133,19 +133,24 @@ def test_missing_or_damaged_weights_say_how_to_make_them(project_copy, mlp_dir):
     assert result.returncode == 1  # a number is read with the judge: --noreject cannot help
     [line] = result.stderr.strip().splitlines()
     assert 'python synthetic/make_judge.py' in line and '--number and --serve need them' in line
-    for damage in ('judge.data', 'judge.index'):  # cut short; garbage
+    for damage in ('judge.data', 'judge.index', 'gone'):  # cut short; garbage; data gone
         shutil.rmtree(weights, ignore_errors=True)
         shutil.copytree(os.path.join(ROOT, 'mnist_lib', 'judge'), weights)
-        [name] = [f for f in os.listdir(weights) if f.startswith(damage)]
+        [name] = [f for f in os.listdir(weights)
+                  if f.startswith(damage if damage != 'gone' else 'judge.data')]
         if damage == 'judge.data':
             with open(weights / name, 'r+b') as f:
                 f.truncate(1000)
+        elif damage == 'gone':
+            os.remove(weights / name)
         else:
             (weights / name).write_bytes(bytes(range(256)) * 2)
         result = run_copy(project_copy, '--model_dir', mlp_dir, PIC[3])
         assert result.returncode == 1 and 'Traceback' not in result.stderr
         [line] = result.stderr.strip().splitlines()
         assert 'are damaged' in line and 'python synthetic/make_judge.py' in line, damage
+        if damage == 'gone':  # the file that is missing, not TensorFlow's guess at a cause
+            assert name in line and 'Original error' not in line, line
 
 
 def test_the_committed_weights_are_small():
