@@ -215,9 +215,15 @@ def main(argv):
         dirs = {} if not FLAGS.model_dir else {  # the layout of model/: lenet5/ inside it
             'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
         models = server.load_models(MODELS, dirs, FLAGS.fc_size)
+        judge, no_judge = None, None
+        try:
+            judge = the_judge() if any(models.values()) else None
+        except errors.UsageError as e:  # --noreject serves single digits without it
+            if FLAGS.reject:
+                raise
+            no_judge = str(e)
         return server.serve(models, {k: spec.trainer for k, spec in MODELS.items()},
-                            FLAGS.host, FLAGS.port,
-                            the_judge() if any(models.values()) else None, FLAGS.reject)
+                            FLAGS.host, FLAGS.port, judge, FLAGS.reject, no_judge)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite)
     _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, for_export=bool(FLAGS.export))

@@ -22,7 +22,8 @@ from mnist_lib.errors import UsageError, first_line
 FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'judge')
 WEIGHTS = os.path.join(FOLDER, 'judge')  # the checkpoint's prefix (.index, .data-*)
 MAKE = 'python synthetic/make_judge.py'  # the command that makes the weights
-WITHOUT = ' (without them --noreject still reads single digits; --number and --serve need them)'
+WITHOUT = (' (without them --noreject still reads single digits, with --serve too; --number '
+           'needs them)')
 SIZE = 28
 CONV1 = 16    # 5x5 filters of the first convolution,
 CONV2 = 32    # ... of the second,

@@ -81,9 +81,9 @@ class App(object):
     """The page and its API, for connections.Loop: `early` answers from a request's head (every
     GET, and every POST refused before its body is read), `answer` reads a picture."""
 
-    def __init__(self, models, trainers, loopback, judge=None, reject=True):
+    def __init__(self, models, trainers, loopback, judge=None, reject=True, no_judge=None):
         self.models, self.trainers, self.loopback = models, trainers, loopback
-        self.judge, self.reject = judge, reject
+        self.judge, self.reject, self.no_judge = judge, reject, no_judge
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
 
     def model_list(self):
@@ -151,6 +151,8 @@ class App(object):
         if self.models.get(kind) is None:
             return wire.error(409, '%s is not trained yet: python %s'
                               % (kind, self.trainers[kind]))
+        if self.judge is None and self.no_judge and (number == '1' or self._judged(query)):
+            return wire.error(503, self.no_judge)
         if 'transfer-encoding' in head.headers or head.length is None:
             return wire.error(411, 'send the picture with a Content-Length')
         if head.length > MAX_BODY:
@@ -160,13 +162,17 @@ class App(object):
             return wire.error(400, 'the request has no picture (empty body)')
         return None
 
+    def _judged(self, query):
+        """Whether a request asks the judge of a single digit: its reject=, else --reject."""
+        return (query.get('reject') or ['1' if self.reject else '0'])[0] == '1'
+
     def answer(self, head, body):
         """A POST /predict whose body has arrived (in a worker thread)."""
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query,
                                        keep_blank_values=True)
         kind = (query.get('model') or ['mlp'])[0]
         number = (query.get('number') or ['0'])[0] == '1'
-        judged = number or (query.get('reject') or ['1' if self.reject else '0'])[0] == '1'
+        judged = number or self._judged(query)
 
         timings = {}
         try:
@@ -225,11 +231,12 @@ def connection_cap():
         64, min(MAX_CONNECTIONS, soft - 64))
 
 
-def serve(models, trainers, host, port, judge=None, reject=True):
+def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
     """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it),
     with the `judge` (numbers need it) asked of single digits unless not `reject` or a
     request says reject=0, until Ctrl-C or SIGTERM; then the requests in flight finish (up to
-    connections.GRACE s). Returns the exit status (0)."""
+    connections.GRACE s). Without a judge, `no_judge` (why: its weights are missing) answers
+    the requests that need one, with 503. Returns the exit status (0)."""
     if not any(models.values()):
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
@@ -239,8 +246,8 @@ def serve(models, trainers, host, port, judge=None, reject=True):
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
                                                          or e))
     loopback = ipaddress.ip_address(sock.getsockname()[0].split('%')[0]).is_loopback
-    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject), BUSY,
-                            connection_cap())
+    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge),
+                            BUSY, connection_cap())
     previous = {}
 
     def stop(signum, frame):

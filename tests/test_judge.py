@@ -8,13 +8,14 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import ANSWER, PIC, ROOT, app, script_env
+from conftest import ANSWER, PIC, ROOT, SERVING, app, script_env
 
 NOT_A_DIGIT = r'^(.*): not a digit \(forced: (\d), ([0-9.]+)%\)$'
 
@@ -119,7 +120,7 @@ def run_copy(copy, *args):
                           capture_output=True, text=True, env=script_env(), timeout=300)
 
 
-def test_missing_or_damaged_weights_say_how_to_make_them(project_copy, mlp_dir):
+def test_missing_or_damaged_weights_say_how_to_make_them(project_copy, mlp_dir, running):
     weights = project_copy / 'mnist_lib' / 'judge'
     shutil.rmtree(weights)
     result = run_copy(project_copy, '--model_dir', mlp_dir, PIC[3])
@@ -132,7 +133,20 @@ def test_missing_or_damaged_weights_say_how_to_make_them(project_copy, mlp_dir):
     result = run_copy(project_copy, '--model_dir', mlp_dir, '--number', '--noreject', PIC[3])
     assert result.returncode == 1  # a number is read with the judge: --noreject cannot help
     [line] = result.stderr.strip().splitlines()
-    assert 'python synthetic/make_judge.py' in line and '--number and --serve need them' in line
+    assert 'python synthetic/make_judge.py' in line and '--number needs them' in line
+    result = run_copy(project_copy, '--model_dir', mlp_dir, '--serve', '--port', 0)
+    assert result.returncode == 1 and "the judge's weights are missing" in result.stderr
+    server = running(str(project_copy / 'mnist_app.py'), '--serve', '--noreject', '--port', 0,
+                     '--model_dir', mlp_dir)  # single digits served; what needs the judge: 503
+    url = 'http://127.0.0.1:%d' % int(server.wait_for(SERVING, timeout=120).group(1))
+    status, three = post(url, PIC[3])
+    assert status == 200 and three['number'] == '3' and three['whole_digit'] is None
+    for query in ('?number=1', '?reject=1'):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            post(url, PIC[3], query)
+        assert refused.value.code == 503
+        assert 'python synthetic/make_judge.py' in json.loads(refused.value.read())['error']
+    assert post(url, PIC[3])[0] == 200  # and it keeps serving
     for damage in ('judge.data', 'judge.index', 'gone'):  # cut short; garbage; data gone
         shutil.rmtree(weights, ignore_errors=True)
         shutil.copytree(os.path.join(ROOT, 'mnist_lib', 'judge'), weights)
