@@ -31,6 +31,7 @@ from mnist_lib import recognise
 REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
 TINY = 84  # px: the MNIST-made numbers shrunk to this height (their digits about 20 px tall)
 SMALL_SET = 'MNIST-made apart: one digit small (100)'
+WORD_SET = 'MNIST-made apart: a word in type beside (100)'
 
 
 def notes_restore_model(testPicArr, model_dir, decay):
@@ -144,7 +145,8 @@ def numbers(model_dirs, folder):
     """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
     (the touching-digits subset apart), on 200 numbers written with MNIST's test digits
     (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures, 100
-    others with one digit written small, and on the real numbers of ../shared/numbers_dev
+    others with one digit written small, 100 with a word set in type beside them (a unit,
+    which the answer leaves out), and on the real numbers of ../shared/numbers_dev
     (two rows apart); and the time split for a 4-digit number in a
     12 MP photo."""
     tf1()
@@ -162,6 +164,9 @@ def numbers(model_dirs, folder):
     sets[SMALL_SET] = mnist_numbers.make(
         os.path.join(folder, 'small'), count=100, seed=6, data_dir=os.path.join(ROOT, 'data'),
         extras=(mnist_numbers.SMALL,))
+    sets[WORD_SET] = mnist_numbers.make(
+        os.path.join(folder, 'word'), count=100, seed=7, data_dir=os.path.join(ROOT, 'data'),
+        extras=(mnist_numbers.WORD,))
     real = real_numbers()
     if real is None:
         print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
@@ -175,7 +180,8 @@ def numbers(model_dirs, folder):
             if key in made_subsets or key == 'synthetic, touching':
                 continue  # counted from the whole set's answers below
             results[kind, key] = tally(model, judge, items)
-            wrong[kind] += results[kind, key][4] if key not in ('MNIST-made', SMALL_SET) else []
+            wrong[kind] += results[kind, key][4] if key not in ('MNIST-made', SMALL_SET,
+                                                                WORD_SET) else []
         for key, items in sets.items():  # the subsets, from the answers already given
             whole = 'MNIST-made' if key in made_subsets else 'synthetic'
             if (kind, key) not in results:

@@ -3,14 +3,16 @@
     python synthetic/mnist_numbers.py DIR          # 200 numbers of 2-8 digits
     python synthetic/mnist_numbers.py DIR --count 400 --seed 3
     python synthetic/mnist_numbers.py DIR --count 100 --seed 6 --extras small
+    python synthetic/mnist_numbers.py DIR --count 100 --seed 7 --extras word
 
 Each picture is a number of 2 to 8 MNIST test digits (none used twice in a set), each
 scaled to its own height around a common one, on a wavering baseline, with gaps drawn from
 wide to touching and overlapping; and, in some, what real pages add: a margin line beside
 the number, a ruled line under it, a box around it, specks, a decimal point (not a digit: the
 answer leaves it out), a row on a slant; or (--extras small, a set of its own) one digit
-written small, as a small 0 inside a number often is. Then it is photographed: paper, ink,
-light, blur, noise, JPEG. The file name holds the answer: <k>_<digits>_<what was added>.jpg.
+written small, as a small 0 inside a number often is; or (--extras word) a unit or a word set
+in type (Pillow's own font) before or after it, which the answer leaves out. Then it is
+photographed: paper, ink, light, blur, noise, JPEG. The file name holds the answer: <k>_<digits>_<what was added>.jpg.
 Deterministic: the same --seed gives the same files. (The training images are never used.)
 """
 import argparse
@@ -19,13 +21,16 @@ import os
 import sys
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 EXTRAS = ('plain', 'touching', 'margin', 'ruled', 'box', 'specks', 'point', 'slant')
 SMALL = 'small'  # one digit written small (45-70% of the others): a set of its own
+WORD = 'word'    # a unit or a word set in type beside the number: a set of its own
+WORDS = ('cm', 'kg', 'mm', 'km', 'x', 'No', 'Rs', 'h', 'min', 'm', 'USD', 'EUR', 'kcal', 'ml',
+         'ft', 'in', 'yen', 'pcs', 'Nr', 'mph', 'kW', 'A', 'V', 'g', 'cal', 'sec', 'pts', 'N')
 
 
 def number_picture(rng, images, extra):
@@ -58,14 +63,23 @@ def number_picture(rng, images, extra):
         pieces.append((ink, x, dy))
         x += ink.shape[1] + gap
     margin = int(height)
-    w, h = int(x + 2 * margin), int(2.2 * height + 2 * margin)
+    word, room, start = None, 0, margin  # the number's left end, right of a word before it
+    if extra == WORD:
+        word = WORDS[int(rng.integers(len(WORDS)))]
+        font = ImageFont.load_default(size=max(8, int(height * rng.uniform(0.9, 1.3))))
+        wx0, _, wx1, wy1 = font.getbbox(word)
+        gap = int(height * rng.uniform(0.3, 0.7))
+        room = wx1 - wx0 + gap
+        before = rng.random() < 0.35
+        start += room if before else 0
+    w, h = int(x + 2 * margin + room), int(2.2 * height + 2 * margin)
     page = np.zeros((h, w), np.float32)
     base = margin + 0.6 * height
     for ink, at, dy in pieces:
         if isinstance(ink, str):
             continue
         top = int(base + dy - ink.shape[0] / 2.0)
-        left = int(margin + at)
+        left = int(start + at)
         region = page[top:top + ink.shape[0], left:left + ink.shape[1]]
         np.maximum(region, ink[:region.shape[0], :region.shape[1]], out=region)
     im = Image.fromarray(np.uint8(page * 255))
@@ -75,8 +89,11 @@ def number_picture(rng, images, extra):
     for ink, at, dy in pieces:
         if isinstance(ink, str):  # the point, on the baseline
             r = stroke * 0.8
-            cx, cy = margin + at, bottom - r
+            cx, cy = start + at, bottom - r
             pen.ellipse([cx - r, cy - r, cx + r, cy + r], fill=255)
+    if word:  # set in type, on the baseline, before or after the number
+        pen.text((margin - wx0 if before else start + x + gap - wx0, bottom - wy1), word,
+                 font=font, fill=255)
     if extra == 'margin':
         left = margin * rng.uniform(0.3, 0.8) if rng.random() < 0.5 else w - margin * 0.5
         pen.line([(left, 0), (left + rng.uniform(-4, 4), h)], fill=255,
@@ -150,7 +167,7 @@ def main():
     parser.add_argument('--count', type=int, default=200)
     parser.add_argument('--seed', type=int, default=5)
     parser.add_argument('--extras', nargs='+', default=list(EXTRAS),
-                        choices=list(EXTRAS) + [SMALL], help='what is added, in turn')
+                        choices=list(EXTRAS) + [SMALL, WORD], help='what is added, in turn')
     args = parser.parse_args()
     made = make(args.folder, args.count, args.seed, extras=args.extras)
     print('%d numbers written to %s' % (len(made), args.folder))
