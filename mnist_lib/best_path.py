@@ -12,12 +12,17 @@ reads as a digit, or is left unread. A piece scores
 
 and each of its ends that cuts through a mark (touching digits: rarer than digits apart)
 costs CUT / 2; an atom left unread costs SKIP * its height over H (at most SKIP): a speck or
-a point costs little, a whole digit's worth of ink a lot. Every term is a log-probability or a cost,
-never a reward, so reading two digits as one wide piece is not cheaper than reading them
-apart: the judge says a pair is no whole digit. The best path is found by dynamic
-programming over the atoms, not by trying every combination.
+a point costs little, a whole digit's worth of ink a lot. A mark cut in parts and left unread
+whole costs as one mark, SKIP * its height for each digit its width may hold: leaving a
+letter beside the number unread does not grow dearer with each cut that parts its strokes
+(each of which, alone, is a 1), while touching digits cost as the digits they are. Every
+term is a log-probability or a cost, never a reward, so reading two digits as one wide piece
+is not cheaper than reading them apart: the judge says a pair is no whole digit. The best
+path is found by dynamic programming over the atoms, not by trying every combination.
 """
 import numpy as np
+
+from mnist_lib import digits
 
 SKIP = 3.0       # an atom left unread costs this * its height over H (a digit's at most)
 SIZE = 1.0       # a piece shorter than the row's digits, or wider than WIDE_FROM * H,
@@ -37,21 +42,29 @@ def scores(pieces, probabilities, whole, cuts):
         return np.log(whole) + np.log(probabilities.max(axis=1)) + size - CUT / 2 * cut
 
 
-def best(pieces, sizes, score):
-    """The indices of the pieces on the row's best path, left to right ([] when leaving every
-    atom unread is best): dynamic programming over the atoms, `sizes` their heights over H."""
-    n = len(sizes)
+def best(row, score):
+    """The indices of the pieces on the best path through `row` (digits.Row), left to right
+    ([] when leaving every atom unread is best), `score` the pieces' scores: dynamic
+    programming over the atoms."""
+    n = len(row.sizes)
     value = np.full(n + 1, -np.inf)
     value[0] = 0.0
-    back = [None] * (n + 1)  # (previous atom boundary, the piece read or None: skipped)
+    back = [None] * (n + 1)  # (previous atom boundary, the piece read or None: left unread)
     ending = [[] for _ in range(n + 1)]
-    for k, p in enumerate(pieces):
+    for k, p in enumerate(row.pieces):
         ending[p.end].append(k)
+    first = 0  # the first atom of the mark that the atom before `end` is a part of
     for end in range(1, n + 1):
-        value[end] = value[end - 1] - SKIP * min(sizes[end - 1], 1.0)
+        if not row.cuts[end - 1]:
+            first = end - 1
+        value[end] = value[end - 1] - SKIP * min(row.sizes[end - 1], 1.0)
         back[end] = (end - 1, None)
+        if end - first > 1 and not row.cuts[end]:  # a whole mark cut in parts, left unread
+            unread = value[first] - skip_mark(row.sizes[first:end], row.widths[first:end])
+            if unread > value[end]:
+                value[end], back[end] = unread, (first, None)
         for k in ending[end]:
-            start = pieces[k].start
+            start = row.pieces[k].start
             if value[start] + score[k] > value[end]:
                 value[end] = value[start] + score[k]
                 back[end] = (start, k)
@@ -61,3 +74,10 @@ def best(pieces, sizes, score):
         if k is not None:
             path.append(k)
     return path[::-1]
+
+
+def skip_mark(sizes, widths):
+    """What leaving a whole mark unread costs, its parts' heights `sizes` and `widths` over H:
+    as one mark however many parts it was cut into, SKIP * its height (at most H) for each
+    digit its width may hold (one per CUT_FROM * H: a mark that wide may be two, and is cut)."""
+    return SKIP * min(max(sizes), 1.0) * max(1.0, sum(widths) / digits.CUT_FROM)

@@ -37,9 +37,10 @@ MAX_WIDTH = 2.0    # ... and at most this * H wide
 # A candidate digit: the atoms [start, end) of its row it holds, its input [784] float32,
 # its box (x0, y0, x1, y1) in the picture's pixels, its height and width over the row's H.
 Piece = collections.namedtuple('Piece', 'start end input box height width')
-# A row: its pieces, each atom's height over H (leaving an atom unread costs by it), and for
-# each boundary between atoms [n + 1] whether it cuts through a mark.
-Row = collections.namedtuple('Row', 'pieces sizes cuts')
+# A row: its pieces, each atom's height over H (leaving an atom unread costs by it), for
+# each boundary between atoms [n + 1] whether it cuts through a mark, and each atom's width
+# over H (leaving a mark cut in parts unread costs by its height and width).
+Row = collections.namedtuple('Row', 'pieces sizes cuts widths')
 
 
 def find_rows(rgb):
@@ -116,7 +117,8 @@ def _row(members, boxes, labels, lines, ink, height, to_picture):
             pieces.append(Piece(start, end, made, to_picture((x0 + px0, y0 + py0, x0 + px1,
                                                               y0 + py1)),
                                 (py1 - py0) / height, (px1 - px0) / height))
-    return Row(pieces, [(y1_ - y0_) / height for _, y0_, _, y1_ in spans], cuts)
+    return Row(pieces, [(y1_ - y0_) / height for _, y0_, _, y1_ in spans], cuts,
+               [(x1_ - x0_) / height for x0_, _, x1_, _ in spans])
 
 
 def _cut(own, height):

@@ -153,7 +153,7 @@ def _read_turned(rgb, model, judge, quarter, spent):
         mine = slice(at, at + len(row.pieces))
         at += len(row.pieces)
         score = best_path.scores(row.pieces, probabilities[mine], whole[mine], row.cuts)
-        path = [mine.start + k for k in best_path.best(row.pieces, row.sizes, score)]
+        path = [mine.start + k for k in best_path.best(row, score)]
         chosen += path
         counts.append(len(path))
     h, w = rgb.shape[:2]

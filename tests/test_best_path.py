@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 
 from mnist_lib import best_path
-from mnist_lib.digits import Piece
+from mnist_lib.digits import Piece, Row
 
 
 def piece(start, end, height=1.0, width=0.6):
@@ -18,12 +18,13 @@ def sure(digit, p=0.98):
     return row
 
 
-def read(pieces, sizes, said, cuts=None):
+def read(pieces, sizes, said, cuts=None, widths=None):
     """The (start, end) of the pieces on the best path, given `said` [(whole, probabilities)]."""
     cuts = cuts or [False] * (len(sizes) + 1)
     score = best_path.scores(pieces, np.array([p for _, p in said]),
                              np.array([w for w, _ in said]), cuts)
-    return [(pieces[k].start, pieces[k].end) for k in best_path.best(pieces, sizes, score)]
+    row = Row(pieces, sizes, cuts, widths or [0.5] * len(sizes))
+    return [(pieces[k].start, pieces[k].end) for k in best_path.best(row, score)]
 
 
 def test_a_point_between_digits_is_left_unread():
@@ -55,6 +56,24 @@ def test_a_margin_line_is_left_unread_and_a_small_zero_read():
     assert read(pieces, [3.0, 1.0, 0.5], said) == [(1, 2), (2, 3)]
 
 
+def test_a_letter_cut_in_strokes_is_left_unread_as_one_mark():
+    """An m beside a number, cut in three strokes that are each surely a 1, and whole surely
+    no digit: leaving it unread costs as one mark, less than reading its strokes as 111;
+    two touching digits, as wide as two, are read."""
+    pieces = [piece(0, 1), piece(1, 2, 0.7, 0.25), piece(2, 3, 0.7, 0.25), piece(3, 4, 0.7, 0.25),
+              piece(1, 4, 0.7, 0.8)]
+    said = [(0.99, sure(4)), (0.99, sure(1)), (0.99, sure(1)), (0.99, sure(1)), (0.001, sure(7))]
+    cuts = [False, False, True, True, False]
+    sizes, widths = [1.0, 0.7, 0.7, 0.7], [0.5, 0.25, 0.3, 0.25]
+    assert read(pieces, sizes, said, cuts, widths) == [(0, 1)]
+    pair = [(0.99, sure(4)), (0.9, sure(6, 0.8)), (0.9, sure(8, 0.8)), (0.9, sure(1)),
+            (0.001, sure(8))]
+    pieces[1:4] = [piece(1, 2, 1.0, 0.5), piece(2, 3, 1.0, 0.25), piece(3, 4, 1.0, 0.3)]
+    pieces.append(piece(2, 4, 1.0, 0.55))
+    pair.append((0.95, sure(8, 0.9)))
+    assert read(pieces, [1.0] * 4, pair, cuts, [0.5, 0.5, 0.25, 0.3]) == [(0, 1), (1, 2), (2, 4)]
+
+
 def test_the_dynamic_programme_finds_the_best_of_all_paths():
     rng = np.random.default_rng(0)
     for _ in range(40):
@@ -62,16 +81,25 @@ def test_the_dynamic_programme_finds_the_best_of_all_paths():
         pieces = [piece(a, b, rng.uniform(0.3, 2.0), rng.uniform(0.2, 1.5))
                   for a in range(n) for b in range(a + 1, min(n, a + 3) + 1)
                   if rng.random() < 0.8]
-        sizes = list(rng.uniform(0.1, 1.5, n))
-        cuts = [False] + list(rng.random(n - 1) < 0.3) + [False]
+        sizes, widths = list(rng.uniform(0.1, 1.5, n)), list(rng.uniform(0.05, 0.8, n))
+        cuts = [False] + list(rng.random(n - 1) < 0.4) + [False]
         score = best_path.scores(pieces, rng.dirichlet(np.ones(10), len(pieces)),
                                  rng.uniform(0, 1, len(pieces)), cuts)
+        starts = [a for a in range(n) if not cuts[a]]  # the marks: atoms [start, next start)
+        marks = list(zip(starts, starts[1:] + [n]))
 
-        def value(path):  # a path: pieces in order, not overlapping; the rest unread
+        def value(path):  # a path: pieces in order, not overlapping; the rest unread, each
             read = {a for k in path for a in range(pieces[k].start, pieces[k].end)}
-            return (sum(score[k] for k in path)
-                    - sum(best_path.SKIP * min(sizes[a], 1.0) for a in range(n) if a not in read))
+            unread = 0.0  # mark left wholly unread at its cheaper cost, as one or atom by atom
+            for a, b in marks:
+                atoms = sum(best_path.SKIP * min(sizes[x], 1.0) for x in range(a, b)
+                            if x not in read)
+                whole = read.isdisjoint(range(a, b)) and b - a > 1
+                unread += min(atoms, best_path.skip_mark(sizes[a:b], widths[a:b])
+                              ) if whole else atoms
+            return sum(score[k] for k in path) - unread
         paths = [p for r in range(len(pieces) + 1) for p in itertools.combinations(
             range(len(pieces)), r) if all(pieces[a].end <= pieces[b].start
                                           for a, b in zip(p, p[1:]))]
-        assert np.isclose(value(best_path.best(pieces, sizes, score)), max(map(value, paths)))
+        found = best_path.best(Row(pieces, sizes, cuts, widths), score)
+        assert np.isclose(value(found), max(map(value, paths)))

@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 import pytest
 import tensorflow.compat.v1 as tf
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from conftest import ANSWER, PIC, ROOT, app
 import input_data
@@ -219,6 +219,34 @@ def test_a_picture_without_a_number_is_an_answer(mlp_dir, tmp_path):
     result = app('--model_dir', mlp_dir, '--number', stdin='1\n%s\n' % paths[1])
     assert result.returncode == 0
     assert result.stdout.endswith('The prediction number is: not a number\n')
+
+
+def with_word(text, word):
+    """mnist_number(text) with a word set in type after it (a unit), as tall as the digits
+    (Pillow's own font: no font of the machine)."""
+    number = mnist_number(text)
+    ink = np.asarray(number) < 128
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    font = ImageFont.load_default(size=int(rows[-1] - rows[0]))
+    x0, _, x1, y1 = font.getbbox(word)
+    gap = (rows[-1] - rows[0]) // 2
+    page = Image.new('L', (number.width + x1 - x0 + gap, number.height), 255)
+    page.paste(number, (0, 0))
+    ImageDraw.Draw(page).text((cols[-1] + gap - x0, rows[-1] - y1), word, font=font, fill=0)
+    return page
+
+
+def test_a_word_beside_the_number_is_left_unread(mlp_dir, tmp_path):
+    """Units beside a number: their strokes, cut apart, are each a 1 to the judge and the
+    network, but a mark left unread costs as one mark, however it was cut."""
+    words = [('2047', 'km'), ('625', 'kW'), ('38', 'cm')]
+    paths = [tmp_path / ('%s_%s.png' % pair) for pair in words]
+    for path, (text, word) in zip(paths, words):
+        with_word(text, word).save(path)
+    result = app('--model_dir', mlp_dir, '--number', *paths)
+    assert result.returncode == 0, result.stderr
+    assert [re.match(ANSWER, line).group(2) for line in result.stdout.splitlines()] == [
+        text for text, _ in words]
 
 
 def test_unwritable_save_input_fails_before_any_picture(mlp_dir, tmp_path):
