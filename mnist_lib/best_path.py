@@ -5,10 +5,12 @@ A path reads the row's atoms left to right: each atom either lies in one piece t
 reads as a digit, or is left unread. A piece scores
 
     log P(one whole digit)  (the judge)  +  log P(its likeliest digit)  (the network)
-    - SIZE * (log(height)^2 + log(width / WIDE_FROM)^2 if wider than WIDE_FROM)
+    - SIZE * (log(height)^2 + log(width / CUT_FROM)^2 if wider than CUT_FROM)
       (heights and widths over the row's H, a log-normal prior on the size of a digit: soft
-      evidence, never a rule), TALL in place of SIZE for a piece taller than the row's digits
-      (a line beside the number is a 1 to the judge and the network: its height says no)
+      evidence, never a rule; digits.CUT_FROM * H is the width from which the finder takes a
+      mark for touching digits and cuts it), TALL in place of SIZE for a piece taller than
+      the row's digits (a line beside the number is a 1 to the judge and the network: its
+      height says no)
 
 and each of its ends that cuts through a mark (touching digits: rarer than digits apart)
 costs CUT / 2; an atom left unread costs SKIP * its height over H (at most SKIP): a speck or
@@ -25,9 +27,9 @@ import numpy as np
 from mnist_lib import digits
 
 SKIP = 3.0       # an atom left unread costs this * its height over H (a digit's at most)
-SIZE = 1.0       # a piece shorter than the row's digits, or wider than WIDE_FROM * H,
-WIDE_FROM = 0.9  # ... costs SIZE * log(the ratio) squared,
-TALL = 8.0       # ... and one taller, TALL * log(the ratio) squared
+SIZE = 1.0       # a piece shorter than the row's digits, or wider than digits.CUT_FROM * H,
+                 # costs this * log(the ratio) squared, ...
+TALL = 8.0       # ... and one taller, this * log(the ratio) squared
 CUT = 1.5        # reading across a cut through a mark costs this
 
 
@@ -36,7 +38,7 @@ def scores(pieces, probabilities, whole, cuts):
     the judge's `whole` [n] and the row's `cuts` (digits.Row)."""
     height = np.log([p.height for p in pieces])
     cut = np.array([cuts[p.start] + cuts[p.end] for p in pieces], float)
-    width = np.log(np.maximum([p.width / WIDE_FROM for p in pieces], 1.0))
+    width = np.log(np.maximum([p.width / digits.CUT_FROM for p in pieces], 1.0))
     size = -np.where(height > 0, TALL, SIZE) * height ** 2 - SIZE * width ** 2
     with np.errstate(divide='ignore'):  # log 0: a piece that can never be read
         return np.log(whole) + np.log(probabilities.max(axis=1)) + size - CUT / 2 * cut
