@@ -30,8 +30,9 @@ from mnist_lib import recognise
 
 REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
 TINY = 84  # px: the MNIST-made numbers shrunk to this height (their digits about 20 px tall)
-SMALL_SET = 'MNIST-made apart: one digit small (100)'
-WORD_SET = 'MNIST-made apart: a word in type beside (100)'
+# Sets of 100 MNIST-made numbers apart from the 200: their mnist_numbers kind and seed.
+APART = {'MNIST-made apart: one digit small (100)': (mnist_numbers.SMALL, 6),
+         'MNIST-made apart: a word in type beside (100)': (mnist_numbers.WORD, 7)}
 
 
 def notes_restore_model(testPicArr, model_dir, decay):
@@ -161,12 +162,9 @@ def numbers(model_dirs, folder):
     for extra, key in zip(mnist_numbers.EXTRAS, made_subsets):
         sets[key] = [(p, a) for p, a in made if p.endswith('_%s.jpg' % extra)]
     sets['tiny: MNIST-made, %d px high' % TINY] = tiny(made, os.path.join(folder, 'tiny'))
-    sets[SMALL_SET] = mnist_numbers.make(
-        os.path.join(folder, 'small'), count=100, seed=6, data_dir=os.path.join(ROOT, 'data'),
-        extras=(mnist_numbers.SMALL,))
-    sets[WORD_SET] = mnist_numbers.make(
-        os.path.join(folder, 'word'), count=100, seed=7, data_dir=os.path.join(ROOT, 'data'),
-        extras=(mnist_numbers.WORD,))
+    for key, (extra, seed) in APART.items():
+        sets[key] = mnist_numbers.make(os.path.join(folder, extra), count=100, seed=seed,
+                                       data_dir=os.path.join(ROOT, 'data'), extras=(extra,))
     real = real_numbers()
     if real is None:
         print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
@@ -180,8 +178,8 @@ def numbers(model_dirs, folder):
             if key in made_subsets or key == 'synthetic, touching':
                 continue  # counted from the whole set's answers below
             results[kind, key] = tally(model, judge, items)
-            wrong[kind] += results[kind, key][4] if key not in ('MNIST-made', SMALL_SET,
-                                                                WORD_SET) else []
+            if key != 'MNIST-made' and key not in APART:
+                wrong[kind] += results[kind, key][4]
         for key, items in sets.items():  # the subsets, from the answers already given
             whole = 'MNIST-made' if key in made_subsets else 'synthetic'
             if (kind, key) not in results:

@@ -12,8 +12,9 @@ the number, a ruled line under it, a box around it, specks, a decimal point (not
 answer leaves it out), a row on a slant; or (--extras small, a set of its own) one digit
 written small, as a small 0 inside a number often is; or (--extras word) a unit or a word set
 in type (Pillow's own font) before or after it, which the answer leaves out. Then it is
-photographed: paper, ink, light, blur, noise, JPEG. The file name holds the answer: <k>_<digits>_<what was added>.jpg.
-Deterministic: the same --seed gives the same files. (The training images are never used.)
+photographed: paper, ink, light, blur, noise, JPEG. The file name holds the answer:
+<k>_<digits>_<what was added>.jpg. Deterministic: the same --seed gives the same files. (The
+training images are never used.)
 """
 import argparse
 import math
@@ -39,7 +40,7 @@ def number_picture(rng, images, extra):
     height = rng.uniform(40, 110)  # the digits' height in px, as the picture shows them
     pieces, x = [], 0.0
     point_at = int(rng.integers(1, len(images))) if extra == 'point' else None
-    small_at = int(rng.integers(len(images))) if extra == 'small' else None
+    small_at = int(rng.integers(len(images))) if extra == SMALL else None
     for k, (image, _) in enumerate(images):
         h = height * rng.uniform(0.85, 1.15)
         if k == small_at:  # one digit written small, sitting on the baseline or centred

@@ -227,9 +227,10 @@ def with_word(text, word):
     number = mnist_number(text)
     ink = np.asarray(number) < 128
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-    font = ImageFont.load_default(size=int(rows[-1] - rows[0]))
+    height = int(rows[-1] - rows[0])
+    font = ImageFont.load_default(size=height)
     x0, _, x1, y1 = font.getbbox(word)
-    gap = (rows[-1] - rows[0]) // 2
+    gap = height // 2
     page = Image.new('L', (number.width + x1 - x0 + gap, number.height), 255)
     page.paste(number, (0, 0))
     ImageDraw.Draw(page).text((cols[-1] + gap - x0, rows[-1] - y1), word, font=font, fill=0)
