@@ -31,8 +31,7 @@ LOW_ROW = 0.5      # a row whose marks are under this * the tallest row's H: pri
 DUST = 0.08        # marks under this * H both ways are dust, not looked at (nor paid for)
 CUT_FROM = 0.6     # a mark this * H wide may be touching digits: it is cut at columns of
 CUT_APART = 0.15   # least ink, this * H apart and from its ends at least
-MAX_ATOMS = 6      # a piece is at most this many atoms ...
-MAX_WIDTH = 2.0    # ... and at most this * H wide
+MAX_ATOMS = 6      # a piece is at most this many atoms
 
 # A candidate digit: the atoms [start, end) of its row it holds, its input [784] float32,
 # its box (x0, y0, x1, y1) in the picture's pixels, its height and width over the row's H.
@@ -111,8 +110,6 @@ def _row(members, boxes, labels, lines, ink, height, to_picture):
         for end in range(start + 1, min(len(atoms), start + MAX_ATOMS) + 1):
             piece = piece | atoms[end - 1]
             px0, py0, px1, py1 = _span(piece)
-            if px1 - px0 > MAX_WIDTH * height:
-                break
             made = picture.normalise(np.where(unmarked | piece, ink, 0.0), piece).reshape(-1)
             pieces.append(Piece(start, end, made, to_picture((x0 + px0, y0 + py0, x0 + px1,
                                                               y0 + py1)),
