@@ -159,7 +159,10 @@ class Loop(object):
                     return
                 conn.head = wire.parse_head(bytes(conn.inbox[:ends[0]]))
                 del conn.inbox[:ends[1]]
-                early = self.app.early(conn.head, conn.address)
+                try:
+                    early = self.app.early(conn.head, conn.address)
+                except Exception as e:  # a bug: one line, and the server goes on
+                    early = wire.internal_error(e)
                 if early is not None:
                     announced = conn.head.length or 'transfer-encoding' in conn.head.headers
                     return self._respond(conn, early, close=bool(announced))

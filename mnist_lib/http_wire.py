@@ -42,6 +42,11 @@ def error(status, message, extra=()):
     return json_response(status, {'error': message}, extra)
 
 
+def internal_error(e):
+    """A bug met while answering: 500 with the exception's first line (the server goes on)."""
+    return error(500, 'internal error: %s' % (str(e).splitlines() or [type(e).__name__])[0])
+
+
 def head_end(buffer):
     """(end of the head, start of the body) in `buffer`, or None while the head is incomplete.
     Raises WireError when the head grows past the limits."""

@@ -77,6 +77,14 @@ def answer(reading, kind, timings, number=False):
             'ms': {k: round(1000 * v, 2) for k, v in timings.items()}}
 
 
+def _target(head):
+    """(path, query {name: [values]}) of a request's target, which early() has checked begins
+    with '/': split at the first '?' (a path beginning '//' is a path, not a host, as urlsplit
+    would take it). A blank value stays blank: reject= is refused, not taken for 1."""
+    path, _, query = head.target.partition('?')
+    return path, urllib.parse.parse_qs(query, keep_blank_values=True)
+
+
 class App(object):
     """The page and its API, for connections.Loop: `early` answers from a request's head (every
     GET, and every POST refused before its body is read), `answer` reads a picture."""
@@ -107,13 +115,12 @@ class App(object):
                               % head.method[:20])
         if not head.target.startswith('/'):
             return wire.error(400, 'the request target must be a path: %s' % head.target[:80])
-        url = urllib.parse.urlsplit(head.target)
-        path = urllib.parse.unquote(url.path)
+        raw, query = _target(head)
+        path = urllib.parse.unquote(raw)
         if '..' in path or '\\' in path or '\0' in path:
-            return wire.error(404, 'no such page: %s' % url.path)
+            return wire.error(404, 'no such page: %s' % raw[:80])
         if head.method == 'GET':
             return self.get(path)
-        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)  # reject= is refused, not 1
         return self.check_post(head, path, query, host)
 
     def get(self, path):
@@ -168,8 +175,7 @@ class App(object):
 
     def answer(self, head, body):
         """A POST /predict whose body has arrived (in a worker thread)."""
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(head.target).query,
-                                       keep_blank_values=True)
+        query = _target(head)[1]
         kind = (query.get('model') or ['mlp'])[0]
         number = (query.get('number') or ['0'])[0] == '1'
         judged = number or self._judged(query)

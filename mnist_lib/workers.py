@@ -56,8 +56,7 @@ class Workers(object):
                 try:
                     response = self.answer(head, body)
                 except Exception as e:  # a bug: one line, and the server goes on
-                    response = wire.error(500, 'internal error: %s' % (
-                        str(e).splitlines() or [type(e).__name__])[0])
+                    response = wire.internal_error(e)
             del body
             self.done.put((conn, response))
             self.wake()

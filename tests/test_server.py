@@ -157,6 +157,17 @@ def test_bad_lengths_and_the_server_keeps_serving(url):
     assert call(url, '/predict?model=mlp', open(PIC[8], 'rb').read())[1]['number'] == '8'
 
 
+def test_a_target_beginning_with_two_slashes_is_a_path(url):
+    """'//[x' is a path (urlsplit would take [x for an IPv6 host, and raise): no such page,
+    and the server goes on; '//anyhost/predict' is no way round to /predict either."""
+    for target in (b'//[x', b'//]', b'//[x/predict?model=mlp', b'//anyhost/predict?model=mlp'):
+        method = b'POST' if b'predict' in target else b'GET'
+        reply = raw(url, method + b' ' + target + b' HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                    b'Content-Length: 0\r\nConnection: close\r\n\r\n')
+        assert reply.startswith(b'HTTP/1.1 404') and b'no such page' in reply, (target, reply)
+    assert call(url, '/predict?model=mlp', open(PIC[8], 'rb').read())[1]['number'] == '8'
+
+
 def test_port_in_use_is_a_one_line_error(url, models_dir):
     port = url.rsplit(':', 1)[1]
     result = run_script('mnist_app.py', '--serve', '--port', port, '--model_dir', models_dir)
