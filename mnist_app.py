@@ -153,8 +153,8 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
     failed = 0
     for _ in range(testNum):
         testPic = reply('the path of test picture:')
-        if testPic is None:
-            return 0
+        if testPic is None:  # the input ended early: the status of what was asked
+            return 1 if failed else 0
         testPic = os.path.expanduser(testPic.strip().strip('"\''))
         try:
             reading = answer(testPic, method, number, save_input, reject)

@@ -107,6 +107,9 @@ def run(main, takes_args=False, errors=()):
     if quiet.interactive():
         run_in_kernel(start, errors)
         return
+    for stream in (sys.stdout, sys.stderr):  # a file name the terminal cannot show (bytes that
+        if hasattr(stream, 'reconfigure'):  # are no UTF-8, a letter not in cp1252) is escaped
+            stream.reconfigure(errors='backslashreplace')
 
     def wrapped(argv):
         try:

@@ -1,11 +1,13 @@
 """Lesson 6.1 part two: mnist_app.py on pic/ and on bad input, with models trained here."""
+import os
 import re
+import shutil
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ANSWER, PIC, app
+from conftest import ANSWER, PIC, app, script_env
 from mnist_lib import picture
 
 
@@ -51,6 +53,20 @@ def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_
     assert result.returncode == 1
     assert '%s: error: no such file' % (tmp_path / 'nope.png') in result.stdout
     assert result.stdout.endswith('The prediction number is: 5\n')
+    ended = app('--model_dir', mlp_dir, stdin='3\n%s\n' % (tmp_path / 'nope.png'))
+    assert ended.returncode == 1, 'the input ended after a picture that could not be read'
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a file name that is no UTF-8')
+def test_names_the_terminal_cannot_show_are_escaped_not_a_traceback(mlp_dir, tmp_path):
+    odd = [os.path.join(str(tmp_path), os.fsdecode(b'bad\xff\xfename.png')),
+           str(tmp_path / 'ünï€ode 数字.png')]
+    for path in odd:
+        shutil.copy(PIC[3], path)
+    for encoding in ('utf-8', 'ascii'):
+        result = app('--model_dir', mlp_dir, *odd, env=script_env(PYTHONIOENCODING=encoding))
+        assert result.returncode == 0 and 'Traceback' not in result.stderr, result.stderr
+        assert len(re.findall(r': 3 \(', result.stdout)) == 2, result.stdout
 
 
 def make_bad_pictures(folder):
