@@ -98,13 +98,17 @@ def the_judge():
 def answer(path, method, number=False, save_input=None, reject=True):
     """Reads one picture (recognise.read), with the judge unless not `reject` (a number is
     always read with it; never with --preprocess course: it was not made for such inputs);
-    writes its inputs into `save_input` if given. Raises picture.PictureError."""
+    writes its inputs into `save_input` if given. Raises picture.PictureError, also where an
+    input cannot be written (the batch goes on)."""
     judged = (reject or number) and method == picture.DEFAULT
     reading = recognise.read(path, the_model(), number, method,
                              judge=the_judge() if judged else None)
     if save_input:
         name = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0]
-        recognise.save_inputs(reading, save_input, name, number)
+        try:
+            recognise.save_inputs(reading, save_input, name, number, source=path)
+        except errors.UsageError as e:
+            raise picture.PictureError(str(e))
     return reading
 
 

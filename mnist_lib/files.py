@@ -21,8 +21,7 @@ def save_png(im, path):
     """
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path),
-                                   dir=os.path.dirname(path) or '.')
+        fd, tmp = tempfile.mkstemp(prefix='.save-', dir=os.path.dirname(path) or '.')
         with os.fdopen(fd, 'wb') as f:
             im.save(f, 'PNG')
         os.chmod(tmp, 0o644)

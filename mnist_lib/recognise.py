@@ -26,6 +26,7 @@ from mnist_lib import digits as digit_finder
 from mnist_lib import files
 from mnist_lib import judge as judge_lib
 from mnist_lib import picture
+from mnist_lib.errors import UsageError
 
 # "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
 # (At 0.8 or more, the runner-up has at most 0.2: "the two best are close" is the same
@@ -249,12 +250,16 @@ def input_png(array):
     return Image.fromarray(grey).resize((side, side), Image.NEAREST)
 
 
-def save_inputs(reading, folder, name, number=False):
+def save_inputs(reading, folder, name, number=False, source=None):
     """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode; each
-    file appears whole or not at all. Returns the paths written."""
+    file appears whole or not at all. Returns the paths written. Raises UsageError, naming
+    the file, where one cannot be written or is the picture `source` itself."""
     written = []
     for k, array in enumerate(reading.inputs, 1):
         path = os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
+        if source and os.path.exists(path) and os.path.samefile(path, source):
+            raise UsageError('--save_input would write over the picture itself (%s): give it '
+                             'another folder' % path)
         files.save_png(input_png(array), path)
         written.append(path)
     return written

@@ -137,6 +137,26 @@ def test_single_digit_save_input_name(mlp_dir, tmp_path):
     assert os.listdir(seen) == ['4.png']
 
 
+def test_save_input_never_writes_over_a_picture_and_one_failure_stops_no_batch(mlp_dir,
+                                                                              tmp_path):
+    """--save_input . beside photo.png would write its input over the photo: that picture
+    gets an error line and stays as it was. A long name (248 letters, legal) is written.
+    The other pictures are read either way."""
+    import shutil
+    photo, long = tmp_path / 'photo.png', tmp_path / ('a' * 248 + '.png')
+    shutil.copy(PIC[3], photo)
+    shutil.copy(PIC[4], long)
+    before = photo.read_bytes()
+    result = app('--model_dir', mlp_dir, '--save_input', '.', 'photo.png', PIC[5], cwd=tmp_path)
+    assert result.returncode == 1 and 'Traceback' not in result.stderr, result.stderr
+    assert 'photo.png: error: --save_input would write over the picture itself' in result.stdout
+    assert '%s: 5 (' % PIC[5] in result.stdout and photo.read_bytes() == before
+    seen = tmp_path / 'seen'
+    result = app('--model_dir', mlp_dir, '--save_input', seen, long, PIC[5])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(os.listdir(seen)) == ['5.png', long.name]
+
+
 def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
     """A scribble the model is unsure of (found by trying a few) gets the notice, when the
     judge is not asked (it would rather say 'not a digit')."""
