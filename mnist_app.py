@@ -209,6 +209,9 @@ def main(argv):
         raise errors.UsageError('--fc_size only applies to --model lenet5')
     if FLAGS.number and FLAGS.preprocess != picture.DEFAULT:
         raise errors.UsageError('--number reads with --preprocess %s only' % picture.DEFAULT)
+    for name in ('save_input', 'export'):  # given empty, as --save_input= or "$UNSET"
+        if FLAGS[name].value == '':
+            raise errors.UsageError('--%s needs a folder' % name)
     if FLAGS.save_input:
         try:
             files.check_writable(FLAGS.save_input)

@@ -281,6 +281,16 @@ def test_unwritable_save_input_fails_before_any_picture(mlp_dir, tmp_path):
         'mnist_app.py: error: cannot write pictures into --save_input')
 
 
+def test_an_empty_folder_flag_is_a_one_line_error(mlp_dir):
+    """--save_input "" (an unset shell variable) was ignored, and --export= fell through to
+    the dialogue: both say what they lack."""
+    for flag in ('--save_input=', '--export='):
+        result = app('--model_dir', mlp_dir, flag, PIC[1], stdin='')
+        assert result.returncode == 1 and result.stdout == '', result.stdout
+        assert result.stderr.strip().splitlines()[-1] == (
+            'mnist_app.py: error: %s needs a folder' % flag.rstrip('='))
+
+
 def fuzz_pictures(rng):
     yield np.uint8(rng.integers(0, 256, (120, 160, 3)))                     # noise
     yield np.uint8(np.tile(np.linspace(0, 255, 300), (200, 1)))             # gradient
