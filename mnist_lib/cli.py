@@ -108,8 +108,10 @@ def run(main, takes_args=False, errors=()):
         run_in_kernel(start, errors)
         return
     for stream in (sys.stdout, sys.stderr):  # a file name the terminal cannot show (bytes that
-        if hasattr(stream, 'reconfigure'):  # are no UTF-8, a letter not in cp1252) is escaped
+        try:                                 # are no UTF-8, a letter not in cp1252) is escaped
             stream.reconfigure(errors='backslashreplace')
+        except (AttributeError, OSError):  # not a TextIOWrapper, or (quiet.hush) its file is
+            pass                           # now a pipe and cannot tell its place: left as it is
 
     def wrapped(argv):
         try:
