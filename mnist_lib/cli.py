@@ -107,11 +107,7 @@ def run(main, takes_args=False, errors=()):
     if quiet.interactive():
         run_in_kernel(start, errors)
         return
-    for stream in (sys.stdout, sys.stderr):  # a file name the terminal cannot show (bytes that
-        try:                                 # are no UTF-8, a letter not in cp1252) is escaped
-            stream.reconfigure(errors='backslashreplace')
-        except (AttributeError, OSError):  # not a TextIOWrapper, or (quiet.hush) its file is
-            pass                           # now a pipe and cannot tell its place: left as it is
+    _escape_what_cannot_be_shown()
 
     def wrapped(argv):
         try:
@@ -124,6 +120,18 @@ def run(main, takes_args=False, errors=()):
             leave(1)
         leave(status or 0)
     app.run(wrapped)
+
+
+def _escape_what_cannot_be_shown():
+    """A file name the output cannot show (bytes that are no UTF-8, a letter not in cp1252)
+    is printed escaped, not a UnicodeEncodeError. A stream that cannot be reconfigured is left
+    as it is: not a TextIOWrapper, or stderr after quiet.hush made its file a pipe (it can no
+    longer tell its place)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors='backslashreplace')
+        except (AttributeError, OSError):
+            pass
 
 
 class Stopped(Exception):

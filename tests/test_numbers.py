@@ -4,6 +4,7 @@ normalisation and the finder."""
 import io
 import os
 import re
+import shutil
 import sys
 import zlib
 
@@ -142,7 +143,6 @@ def test_save_input_never_writes_over_a_picture_and_one_failure_stops_no_batch(m
     """--save_input . beside photo.png would write its input over the photo: that picture
     gets an error line and stays as it was. A long name (248 letters, legal) is written.
     The other pictures are read either way."""
-    import shutil
     photo, long = tmp_path / 'photo.png', tmp_path / ('a' * 248 + '.png')
     shutil.copy(PIC[3], photo)
     shutil.copy(PIC[4], long)
