@@ -74,6 +74,8 @@ def _source(path):
         raise PictureError('is a folder, not a picture')
     if not os.path.exists(path):
         raise PictureError('no such file')
+    if not os.path.isfile(path):  # a pipe or a device: no size to check, maybe no end
+        raise PictureError('is not a regular file (a pipe, device or socket)')
     if os.path.getsize(path) == 0:
         raise PictureError('is an empty file', 'empty')
     return path

@@ -30,7 +30,7 @@ def check_target(out_dir, overwrite):
         raise UsageError('--export %s exists and is not empty (add --overwrite to replace it)'
                          % out_dir)
     try:
-        files.check_writable(os.path.dirname(os.path.abspath(out_dir)))
+        files.check_writable(os.path.dirname(os.path.normpath(out_dir)) or os.curdir)
     except OSError as e:
         raise UsageError('cannot write --export %s (%s)' % (out_dir, e.strerror or e))
 

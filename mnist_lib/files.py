@@ -1,4 +1,5 @@
 """Writing files whole or not at all, and finding out early whether a folder takes them."""
+import errno
 import os
 import tempfile
 
@@ -8,6 +9,11 @@ from mnist_lib.errors import UsageError
 def check_writable(folder):
     """Creates `folder` if needed and writes a probe file in it; raises OSError saying why
     it cannot be written."""
+    above = os.path.normpath(folder)
+    while not os.path.exists(above) and os.path.dirname(above) not in ('', above):
+        above = os.path.dirname(above)
+    if os.path.exists(above) and not os.path.isdir(above):  # (makedirs would say 'File exists' of the folder asked for)
+        raise NotADirectoryError(errno.ENOTDIR, '%s is a file, not a folder' % above)
     os.makedirs(folder, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, prefix='.probe.'):
         pass

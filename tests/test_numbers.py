@@ -291,6 +291,17 @@ def test_an_empty_folder_flag_is_a_one_line_error(mlp_dir):
             'mnist_app.py: error: %s needs a folder' % flag.rstrip('='))
 
 
+def test_a_folder_flag_below_a_file_names_the_file(mlp_dir, tmp_path):
+    """--export afile/sub said 'File exists' of afile/sub, which does not."""
+    (tmp_path / 'afile').write_text('')
+    for flag in ('--save_input', '--export'):
+        result = app('--model_dir', mlp_dir, flag, tmp_path / 'afile' / 'sub', PIC[1])
+        assert result.returncode == 1 and result.stdout == '', result.stdout
+        assert result.stderr.strip().splitlines()[-1].endswith(
+            '%s (%s is a file, not a folder)' % (tmp_path / 'afile' / 'sub', tmp_path / 'afile'))
+    assert (tmp_path / 'afile').read_text() == ''
+
+
 def fuzz_pictures(rng):
     yield np.uint8(rng.integers(0, 256, (120, 160, 3)))                     # noise
     yield np.uint8(np.tile(np.linspace(0, 255, 300), (200, 1)))             # gradient
