@@ -11,6 +11,7 @@ import tensorflow.compat.v1 as tf
 
 import mnist_forward
 import mnist_lenet5_forward
+from mnist_lib import checkpoints
 from mnist_lib import precision
 from mnist_lib import tf1
 from mnist_lib.errors import UsageError, first_line
@@ -64,7 +65,7 @@ class Model(object):
         # A callable skips sess.run's per-call analysis of fetches and feeds: a picture then
         # costs a fraction of a millisecond.
         self._run = self.sess.make_callable(self.probabilities, feed_list=[self.x])
-        ckpt = tf.train.get_checkpoint_state(self.model_dir)
+        ckpt = checkpoints.state(self.model_dir)
         self.checkpoint = ckpt.model_checkpoint_path if ckpt else None
         if self.checkpoint:
             try:

@@ -17,6 +17,7 @@ import time
 
 import tensorflow.compat.v1 as tf
 
+from mnist_lib import checkpoints
 from mnist_lib import precision
 from mnist_lib import quiet
 from mnist_lib.errors import UsageError, first_line
@@ -117,7 +118,7 @@ def restore_or_init(sess, saver, model_dir, global_step):
     except OSError as e:
         raise UsageError('cannot use %s as the model folder (%s)' % (model_dir, e.strerror))
     sess.run(tf.global_variables_initializer())
-    ckpt = tf.train.get_checkpoint_state(model_dir)
+    ckpt = checkpoints.state(model_dir)
     if ckpt and ckpt.model_checkpoint_path:
         try:
             saver.restore(sess, ckpt.model_checkpoint_path)
