@@ -4,7 +4,7 @@ the digits' height the marks show."""
 import numpy as np
 from PIL import Image, ImageFilter
 
-from mnist_lib.errors import PictureError
+from mnist_lib.errors import BlankPicture, PictureError
 
 MAX_RUNS = 200000  # more ink runs than this: noise, not writing
 SLIVER = 2  # marks lying within this many pixels of a line are part of it
@@ -160,7 +160,7 @@ def typical_height(boxes):
     others are left; they count only where they outnumber the others that they make look
     small (1s beside specks), not where one towers over many (a line beside the number)."""
     if not boxes:
-        raise PictureError('holds no digit (the picture is blank)')
+        raise BlankPicture()
 
     def whole(heights):  # those at least PIECE of the tallest
         return [h for h in heights if h >= PIECE * max(heights)]

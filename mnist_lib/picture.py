@@ -152,8 +152,9 @@ def _even_stroke(ink):
     if width < THIN:
         radius = int(round((WIDEN_TO - width) * unit / 2))
         return _morph(np.pad(ink, radius), radius, grow=True)
-    if width > THICK:
-        return _morph(ink, int(round((width - THICK) * unit / 2)), grow=False)
+    if width > THICK:  # (not where it leaves nothing: a mark all ink, as a dense spiral)
+        thinned = _morph(ink, int(round((width - THICK) * unit / 2)), grow=False)
+        return thinned if (thinned > 0.5).any() else ink
     return ink
 
 

@@ -42,6 +42,19 @@ def test_batch_says_not_a_digit_and_exits_0(mlp_dir, pictures):
     assert 'not sure' not in dash
 
 
+def test_ink_over_the_whole_picture_is_no_blank_picture(mlp_dir, tmp_path):
+    """A dense spiral: its stroke, thicker than MNIST's, was thinned away to nothing, and the
+    picture called blank."""
+    spiral = Image.new('L', (400, 400), 255)
+    turns = np.arange(0, 200, 0.05)
+    ImageDraw.Draw(spiral).line(list(zip(200 + turns * np.cos(turns), 200 + turns * np.sin(turns))),
+                                fill=0, width=4)
+    spiral.save(tmp_path / 'spiral.png')
+    result = app('--model_dir', mlp_dir, tmp_path / 'spiral.png')
+    assert result.returncode == 0, result.stderr
+    assert re.match(NOT_A_DIGIT, result.stdout.strip()), result.stdout
+
+
 def test_the_notes_dialogue_says_not_a_digit(mlp_dir, pictures):
     result = app('--model_dir', mlp_dir, stdin='3\n%s\n%s\n%s\n' % (
         pictures['three'], pictures['dash'], pictures['blank']))

@@ -232,7 +232,11 @@ def test_a_picture_without_a_number_is_an_answer(mlp_dir, tmp_path):
     for y in (100, 180, 260):
         ImageDraw.Draw(bars).line([(100, y), (200, y + 4)], fill=0, width=12)
     bars.save(tmp_path / 'bars.png')
-    paths = [tmp_path / 'no_ink.png', tmp_path / 'dash.png', tmp_path / 'bars.png']
+    block = Image.new('L', (400, 400), 255)  # ink over most of it: a surface, taken out
+    ImageDraw.Draw(block).rectangle([(20, 20), (380, 380)], fill=0)
+    block.save(tmp_path / 'block.png')  # (it was an error: 'holds no digit')
+    paths = [tmp_path / 'no_ink.png', tmp_path / 'dash.png', tmp_path / 'bars.png',
+             tmp_path / 'block.png']
     result = app('--model_dir', mlp_dir, '--number', *paths)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == ['%s: not a number' % p for p in paths]
