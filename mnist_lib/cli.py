@@ -1,5 +1,6 @@
 """The scripts' entry point: their flags (defaults are the course constants), absl's app.run
 with TF1 behaviour, and one-line errors instead of tracebacks."""
+import math
 import os
 import sys
 
@@ -14,6 +15,7 @@ from mnist_lib import training
 from mnist_lib.errors import UsageError
 
 FLAGS = flags.FLAGS
+TRAIN_IMAGES = 55000  # MNIST's training split: 60000 less the loader's 5000 for validation
 
 
 def define_train_flags(steps, batch_size, model_dir, print_every):
@@ -22,7 +24,8 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
     fresh_flags()
     flags.DEFINE_integer('steps', steps, 'Train until global_step reaches this, counting the '
                          'steps of earlier runs that this one resumes.', lower_bound=1)
-    flags.DEFINE_integer('batch_size', batch_size, 'Images per training step.', lower_bound=1)
+    flags.DEFINE_integer('batch_size', batch_size, 'Images per training step.', lower_bound=1,
+                         upper_bound=TRAIN_IMAGES)
     flags.DEFINE_string('model_dir', model_dir, 'Checkpoints and TensorBoard summaries go here; '
                         'training resumes from the latest checkpoint in it.')
     flags.DEFINE_string('data_dir', paths.DATA_DIR, 'Folder of the MNIST .gz files (fetched if '
@@ -33,7 +36,8 @@ def define_train_flags(steps, batch_size, model_dir, print_every):
     flags.DEFINE_integer('print_every', print_every, "Print the notes' loss line every this many "
                          'steps.', lower_bound=1)
     flags.DEFINE_integer('seed', None, 'Seed for the initial weights and the batch order '
-                         '(default: none, different every run).')
+                         '(default: none, different every run).', lower_bound=0,
+                         upper_bound=2 ** 31 - 3)  # (the loader seeds its splits seed..seed+2)
     flags.DEFINE_bool('mixed_precision', False, 'Compute in bfloat16 (CPU with AVX512_BF16/AMX) '
                       'or float16 (GPU); variables and checkpoints stay float32.')
     flags.DEFINE_bool('augment', False, 'Distort part of each training batch at random '
@@ -51,7 +55,7 @@ def define_test_flags(model_dir, steps, interval_secs):
                         'missing).')
     flags.DEFINE_bool('once', False, 'Evaluate the latest checkpoint once and exit.')
     flags.DEFINE_float('interval_secs', interval_secs, 'Seconds between looks for a new '
-                       'checkpoint.', lower_bound=0)
+                       'checkpoint.', lower_bound=0, upper_bound=24 * 3600)
     flags.DEFINE_integer('steps', steps, 'Stop watching once the checkpoint of this step has '
                          'been evaluated (the trainer\'s --steps).', lower_bound=1)
     flags.DEFINE_bool('report', False, 'For the last checkpoint evaluated: a per-digit table, '
@@ -95,6 +99,10 @@ def run(main, takes_args=False, errors=()):
     _script_flags[:] = by_module.get(sys.argv[0], []) + by_module.get(__name__, [])
     for flag in _script_flags:  # absl's --help shows the key flags of the main module
         FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+        if isinstance(flag.parser, flags.FloatParser):  # (its bounds let nan through)
+            flags.register_validator(flag.name, lambda value: value is None or
+                                     math.isfinite(value), '--%s must be a finite number'
+                                     % flag.name)
 
     def start(argv):
         if len(argv) > 1 and not takes_args:

@@ -15,6 +15,7 @@ import os
 import signal
 import time
 
+import numpy as np
 import tensorflow.compat.v1 as tf
 
 from mnist_lib import checkpoints
@@ -63,6 +64,12 @@ class Trainer(object):
         result = self.queues.run(fetches, feed_dict)
         self._last, fed = time.perf_counter(), started - self._last
         self.progress.step(fed, self._last - started)
+        diverged = [v for v in (result if isinstance(result, (list, tuple)) else [result])
+                    if isinstance(v, (float, np.floating)) and not np.isfinite(v)]
+        if diverged:  # saved, such weights would be all a resumed run could start from
+            raise UsageError('the loss became %s after step %d: the weights diverged and are '
+                             'not saved (the last checkpoint in %s, if any, stays); try a '
+                             'smaller learning rate' % (diverged[0], self.step, self.model_dir))
         return result
 
     def scalars(self, step, **values):

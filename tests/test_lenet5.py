@@ -100,3 +100,32 @@ def test_resuming_from_another_models_checkpoint_is_an_error(tmp_path, data_dir)
                     last), last
     no_traceback(result)
     assert 'mnist_model-20.index' not in os.listdir(mlp_dir)  # nothing of the MLP's was touched
+
+
+def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
+    """nan passed the float flags' bounds (a nan learning rate trained on and saved nan
+    weights over a good model); a batch larger than the training split, a negative seed or
+    an interval past time_t ended in a traceback."""
+    for script, flag, value in (('mnist_lenet5_backward.py', 'learning_rate', 'nan'),
+                                ('mnist_lenet5_backward.py', 'regularizer', 'inf'),
+                                ('mnist_backward.py', 'batch_size', 60000),
+                                ('mnist_backward.py', 'seed', -1),
+                                ('mnist_test.py', 'interval_secs', 1e12)):
+        result = run_script(script, '--data_dir', data_dir, '--model_dir', tmp_path / 'm',
+                            '--%s' % flag, value)
+        assert result.returncode == 1 and result.stdout == '', (flag, result.stdout)
+        assert re.match(r'FATAL Flags parsing error: flag --%s=' % flag, result.stderr), (
+            result.stderr)
+        no_traceback(result)
+    assert not os.path.exists(tmp_path / 'm')
+
+
+def test_a_diverging_run_saves_nothing(tmp_path, data_dir):
+    result = run_script('mnist_lenet5_backward.py', '--data_dir', data_dir, '--model_dir',
+                        tmp_path, '--learning_rate', 1e30, '--steps', 50, '--save_every', 10)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.match(r'mnist_lenet5_backward\.py: error: the loss became (nan|inf) after step '
+                    r'\d+: the weights diverged and are not saved', last), result.stderr
+    no_traceback(result)
+    assert not [name for name in os.listdir(tmp_path) if name.startswith('mnist_model')]
