@@ -232,7 +232,8 @@ def main(argv):
         return server.serve(models, {k: spec.trainer for k, spec in MODELS.items()},
                             FLAGS.host, FLAGS.port, judge, FLAGS.reject, no_judge)
     if FLAGS.export:
-        export.check_target(FLAGS.export, FLAGS.overwrite)
+        export.check_target(FLAGS.export, FLAGS.overwrite,
+                            FLAGS.model_dir or MODELS[FLAGS.model].model_dir)
     _model = open_model(FLAGS.model, FLAGS.model_dir, FLAGS.fc_size, for_export=bool(FLAGS.export))
     if not _model.checkpoint:
         print('No checkpoint file found')

@@ -22,8 +22,13 @@ SIGNATURE = 'serving_default'
 TFLITE_NAME = 'model.tflite'
 
 
-def check_target(out_dir, overwrite):
-    """A one-line error for a target that cannot be used, before any work is done."""
+def check_target(out_dir, overwrite, model_dir):
+    """A one-line error for a target that cannot be used, before any work is done: one that
+    holds the model's checkpoints or the folder we are in would be replaced with them."""
+    for what, inside in (('the model folder', model_dir), ('the current folder', os.getcwd())):
+        if _within(inside, out_dir):
+            raise UsageError('--export %s holds %s (%s): export elsewhere'
+                             % (out_dir, what, inside))
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise UsageError('--export %s is a file, not a folder' % out_dir)
     if os.path.isdir(out_dir) and os.listdir(out_dir) and not overwrite:
@@ -38,7 +43,7 @@ def check_target(out_dir, overwrite):
 def export(model, out_dir, quantize=False, overwrite=False):
     """Writes `model` (a restored mnist_lib.model.Model) into `out_dir`; returns the line that
     says what was written."""
-    check_target(out_dir, overwrite)
+    check_target(out_dir, overwrite, model.model_dir)
     parent = os.path.dirname(os.path.abspath(out_dir))
     work = tempfile.mkdtemp(prefix='.export.', dir=parent)
     try:
@@ -58,13 +63,10 @@ def export(model, out_dir, quantize=False, overwrite=False):
         with open(os.path.join(built, TFLITE_NAME), 'wb') as f:
             f.write(converter.convert())
         if os.path.isdir(out_dir):  # empty, or --overwrite: out of the way, then in
-            old = tempfile.mkdtemp(prefix='.replaced.', dir=parent)
-            os.rename(out_dir, os.path.join(old, 'old'))
-            os.rename(built, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
+            _replace(out_dir, built, parent)
         else:
             os.rename(built, out_dir)
-    except (tf.errors.OpError, ValueError, RuntimeError) as e:
+    except (tf.errors.OpError, ValueError, RuntimeError, OSError) as e:
         raise UsageError('export failed (%s)' % first_line(e))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -73,3 +75,26 @@ def export(model, out_dir, quantize=False, overwrite=False):
             '(%.1f MB%s)' % (os.path.join(out_dir, 'saved_model.pb'), SIGNATURE,
                              os.path.join(out_dir, TFLITE_NAME), size / 1e6,
                              ', weights int8' if quantize else ''))
+
+
+def _replace(out_dir, built, parent):
+    """Moves the folder `out_dir` out of the way and `built` in its place; should the second
+    step fail, the first is undone (and where even that fails, the old folder is kept)."""
+    old = tempfile.mkdtemp(prefix='.replaced.', dir=parent)
+    moved = os.path.join(old, 'old')
+    try:
+        os.rename(out_dir, moved)
+        os.rename(built, out_dir)
+    except OSError:
+        if os.path.isdir(moved) and not os.path.exists(out_dir):
+            os.rename(moved, out_dir)
+        raise
+    finally:
+        if os.path.exists(out_dir) or not os.path.exists(moved):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _within(path, folder):
+    """Whether `path` is `folder` or lies inside it."""
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

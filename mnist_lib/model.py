@@ -57,8 +57,8 @@ class Model(object):
             self.probabilities = tf.nn.softmax(self.logits)
             self.digit = tf.argmax(self.probabilities, 1)  # int64 [N]
             # Each variable is loaded from its moving average in the checkpoint.
-            saver = tf.train.Saver(tf.train.ExponentialMovingAverage(spec.decay)
-                                   .variables_to_restore())
+            averages = tf.train.ExponentialMovingAverage(spec.decay).variables_to_restore()
+            saver = tf.train.Saver(averages)
         if not for_export:
             self.graph.finalize()
         self.sess = tf.Session(graph=self.graph, config=precision.session_config())
@@ -69,6 +69,7 @@ class Model(object):
         self.checkpoint = ckpt.model_checkpoint_path if ckpt else None
         if self.checkpoint:
             try:
+                _same_shapes(self.checkpoint, averages)
                 with self.graph.as_default():
                     saver.restore(self.sess, self.checkpoint)
             except (tf.errors.OpError, ValueError) as e:
@@ -79,3 +80,14 @@ class Model(object):
     def predict(self, testPicArr):
         """[N, 784] pictures -> [N, 10] probabilities."""
         return self._run(testPicArr)
+
+
+def _same_shapes(checkpoint, variables):
+    """Raises ValueError naming the first of `variables` ({name in the checkpoint: variable})
+    whose shape differs there. A restore checks shapes itself, but not into the resource
+    variables of an export: the other model's weights, or the wrong --fc_size, went in."""
+    shapes = tf.train.load_checkpoint(checkpoint).get_variable_to_shape_map()
+    for name, variable in sorted(variables.items()):
+        if name in shapes and list(shapes[name]) != variable.shape.as_list():
+            raise ValueError('%s is %s in the checkpoint, %s here'
+                             % (name, shapes[name], variable.shape.as_list()))

@@ -1,5 +1,6 @@
 """mnist_app.py --export: the SavedModel and TFLite models answer as the checkpoint does."""
 import os
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import tensorflow.compat.v1 as tf
 import input_data
 from conftest import ROOT, TIMEOUT, run_script
 import mnist_app
+from mnist_lib import export
 from mnist_lib import picture
 
 tf.disable_v2_behavior()
@@ -92,6 +94,17 @@ def test_lenet5_export(data_dir, inputs, tmp_path):
     assert (got['d'] == expected.argmax(axis=1)).all()
     assert np.abs(got['lite_p'] - expected).max() < 1e-4
 
+    # The export's resource variables took any shape: the wrong --fc_size, or the MLP's graph
+    # over LeNet-5's weights, exported with exit 0 (the second with a traceback).
+    for args in (['--model', 'lenet5'], ['--model', 'mlp']):
+        result = run_script('mnist_app.py', *args, '--model_dir', tmp_path / 'ckpt', '--export',
+                            tmp_path / 'wrong')
+        assert result.returncode == 1, result.stdout
+        last = result.stderr.strip().splitlines()[-1]
+        assert re.match(r'mnist_app\.py: error: cannot restore .*mnist_model-30 \(\S+ is \[.*\] '
+                        r'in the checkpoint, \[.*\] here\)', last), result.stderr
+        assert not (tmp_path / 'wrong').exists()
+
 
 def test_bad_export_targets(mlp_dir, tmp_path):
     (tmp_path / 'full').mkdir()
@@ -115,6 +128,42 @@ def test_bad_export_targets(mlp_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     assert sorted(os.listdir(tmp_path / 'full')) == ['model.tflite', 'saved_model.pb',
                                                      'variables']
+
+
+def test_the_model_folder_and_the_current_one_are_no_export_targets(mlp_dir, tmp_path):
+    """With --overwrite, either was replaced by the export: the checkpoints deleted, or the
+    rename of '.' failing with a traceback."""
+    kept = sorted(os.listdir(mlp_dir))
+    (tmp_path / 'here').mkdir()
+    for target, cwd, words in ((mlp_dir, ROOT, 'holds the model folder'),
+                               (os.path.dirname(mlp_dir), ROOT, 'holds the model folder'),
+                               ('.', tmp_path / 'here', 'holds the current folder')):
+        result = run_script('mnist_app.py', '--model_dir', mlp_dir, '--export', target,
+                            '--overwrite', cwd=cwd)
+        assert result.returncode == 1, result.stdout
+        last = result.stderr.strip().splitlines()[-1]
+        assert last.startswith('mnist_app.py: error: --export %s %s' % (target, words)), last
+    assert sorted(os.listdir(mlp_dir)) == kept
+
+
+def test_a_failed_replace_puts_the_old_export_back(tmp_path, monkeypatch):
+    (tmp_path / 'out').mkdir()
+    (tmp_path / 'out' / 'old.txt').write_text('old')
+    (tmp_path / 'built').mkdir()
+    renames = []
+
+    def rename(src, dst):
+        renames.append(src)
+        if len(renames) == 2:
+            raise OSError(16, 'Device or resource busy')
+        os_rename(src, dst)
+    os_rename = os.rename
+    monkeypatch.setattr(os, 'rename', rename)
+    with pytest.raises(OSError):
+        export._replace(str(tmp_path / 'out'), str(tmp_path / 'built'), str(tmp_path))
+    assert len(renames) == 3  # out of the way, the new one refused, the old one back
+    assert (tmp_path / 'out' / 'old.txt').read_text() == 'old'
+    assert sorted(os.listdir(tmp_path)) == ['built', 'out']
 
 
 def test_export_takes_no_pictures(mlp_dir, tmp_path):
