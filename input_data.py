@@ -93,8 +93,11 @@ def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL, unre
         return filepath
     try:
         os.makedirs(work_directory, exist_ok=True)
+        with tempfile.TemporaryFile(dir=work_directory):  # it takes files, too
+            pass
     except OSError as e:
-        raise DataError('cannot create data folder %s: %s' % (work_directory, e.strerror))
+        raise DataError('cannot write into the data folder %s: %s'
+                        % (work_directory, e.strerror or e))
     unreachable = set() if unreachable is None else unreachable
     failures, certificates = [], False
     for source in _sources(source_url):

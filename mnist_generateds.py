@@ -24,6 +24,7 @@ import input_data
 from mnist_lib import cli
 from mnist_lib import dataset
 from mnist_lib import errors
+from mnist_lib import files
 from mnist_lib import paths
 from mnist_lib.dataset import DatasetError  # noqa: F401  (callers catch it from here)
 
@@ -199,9 +200,22 @@ def main(argv):
                    (FLAGS.test_images, FLAGS.test_labels))
     else:
         sources = jpg_sources(FLAGS.jpg_dir)
-        if FLAGS.export_jpg or not all(os.path.exists(p) for pair in sources for p in pair):
+    exporting = not any(own) and (FLAGS.export_jpg or not all(os.path.exists(p)
+                                                              for pair in sources for p in pair))
+    for flag in ('jpg_dir', 'data_dir') if exporting else ('data_dir',):
+        blocker = files.file_in_the_way(FLAGS[flag].value)
+        if blocker:
+            raise errors.UsageError('cannot write into --%s %s (%s is a file, not a folder)'
+                                    % (flag, FLAGS[flag].value, blocker))
+    try:
+        if exporting:
             export_jpg(FLAGS.mnist_dir, FLAGS.jpg_dir)
-    generate_tfRecord(FLAGS.data_dir, sources, FLAGS.preprocess)
+        generate_tfRecord(FLAGS.data_dir, sources, FLAGS.preprocess)
+    except OSError as e:  # a folder that cannot be made or written
+        where = e.filename or FLAGS.data_dir
+        if os.path.basename(where).startswith('.'):  # our temporary name: its folder
+            where = os.path.dirname(where)
+        raise errors.UsageError('cannot write %s (%s)' % (where, e.strerror or e))
 
 
 FLAGS = cli.FLAGS

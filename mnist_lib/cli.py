@@ -8,6 +8,7 @@ from absl import app
 from absl import flags
 import tensorflow.compat.v1 as tf
 
+from mnist_lib import files
 from mnist_lib import paths
 from mnist_lib import quiet
 from mnist_lib import tf1
@@ -181,5 +182,11 @@ def leave(status, message=None):
 
 
 def report_dir():
-    """--report_dir, or the model folder's report/."""
-    return FLAGS.report_dir or os.path.join(FLAGS.model_dir, 'report')
+    """--report_dir, or the model folder's report/, made now: a folder that cannot be written
+    is a UsageError at the start, not after the evaluation."""
+    folder = FLAGS.report_dir or os.path.join(FLAGS.model_dir, 'report')
+    try:
+        files.check_writable(folder)
+    except OSError as e:
+        raise UsageError('cannot write the report into %s (%s)' % (folder, e.strerror or e))
+    return folder

@@ -9,14 +9,21 @@ from mnist_lib.errors import UsageError
 def check_writable(folder):
     """Creates `folder` if needed and writes a probe file in it; raises OSError saying why
     it cannot be written."""
-    above = os.path.normpath(folder)
-    while not os.path.exists(above) and os.path.dirname(above) not in ('', above):
-        above = os.path.dirname(above)
-    if os.path.exists(above) and not os.path.isdir(above):  # (makedirs would say 'File exists' of the folder asked for)
-        raise NotADirectoryError(errno.ENOTDIR, '%s is a file, not a folder' % above)
+    blocker = file_in_the_way(folder)
+    if blocker:  # (makedirs would say 'File exists' of the folder asked for)
+        raise NotADirectoryError(errno.ENOTDIR, '%s is a file, not a folder' % blocker)
     os.makedirs(folder, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=folder, prefix='.probe.'):
         pass
+
+
+def file_in_the_way(folder):
+    """The file that `folder`, or a folder above it, would have to be: None when there is
+    none (it may not exist yet)."""
+    above = os.path.normpath(folder)
+    while not os.path.exists(above) and os.path.dirname(above) not in ('', above):
+        above = os.path.dirname(above)
+    return above if os.path.exists(above) and not os.path.isdir(above) else None
 
 
 def save_png(im, path):

@@ -2,6 +2,7 @@
 safe beside a trainer that writes and rotates checkpoints."""
 import io
 import os
+import sys
 import time
 
 import tensorflow.compat.v1 as tf
@@ -53,18 +54,32 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
                   flush=True)
             evaluated = path
             step = int(global_step) if global_step.isdigit() else 0
-            writer = writer or tf.summary.FileWriter(os.path.join(model_dir, TEST_RUN))
+            if writer is None:  # (False where it cannot be written)
+                writer = _summary_writer(os.path.join(model_dir, TEST_RUN))
             values = [tf.Summary.Value(tag='test_accuracy', simple_value=accuracy)]
             last = once or step >= last_step
             if last and report_fn:
                 values += [tf.Summary.Value(tag='report/' + name, image=_image(im))
                            for name, im in sorted(report_fn().items())]
-            writer.add_summary(tf.Summary(value=values), step)
-            writer.flush()
+            if writer:
+                writer.add_summary(tf.Summary(value=values), step)
+                writer.flush()
             if last:
-                writer.close()
+                if writer:
+                    writer.close()
                 return 0
         time.sleep(interval_secs)
+
+
+def _summary_writer(folder):
+    """A FileWriter into `folder`; False, said once, where it cannot be written: a model
+    folder that is read-only (someone else's) is evaluated all the same."""
+    try:
+        return tf.summary.FileWriter(folder)
+    except (tf.errors.OpError, OSError) as e:
+        print('(TensorBoard summaries not written: %s)' % first_line(e), file=sys.stderr,
+              flush=True)
+        return False
 
 
 def _latest_checkpoint(model_dir):

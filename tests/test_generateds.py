@@ -177,6 +177,26 @@ def test_lesson_end_to_end_from_mnist(tmp_path, data_dir):
     assert (tmp_path / 'm_records' / 'report' / 'confusion.png').is_file()
 
 
+def test_a_file_in_the_way_of_a_folder_is_named_before_any_work(tmp_path):
+    """It was a traceback (NotADirectoryError, FileExistsError)."""
+    (tmp_path / 'afile').write_text('mine')
+    images, labels = make_folder(tmp_path / 'pics', n=2)
+    own = ['--train_images', images, '--train_labels', labels, '--test_images', images,
+           '--test_labels', labels]
+    for args, flag, folder in ((own + ['--data_dir', tmp_path / 'afile' / 'x'], 'data_dir',
+                                tmp_path / 'afile' / 'x'),
+                               (['--export_jpg', '--jpg_dir', tmp_path / 'afile'], 'jpg_dir',
+                                tmp_path / 'afile')):
+        result = run_script('mnist_generateds.py', *args)
+        assert result.returncode == 1, result.stdout
+        assert result.stderr.strip().splitlines()[-1] == (
+            'mnist_generateds.py: error: cannot write into --%s %s (%s is a file, not a folder)'
+            % (flag, folder, tmp_path / 'afile'))
+        no_traceback(result)
+        assert 'directory' not in result.stdout  # (the notes' line: nothing was begun)
+    assert (tmp_path / 'afile').read_text() == 'mine'
+
+
 def test_own_folders_need_all_four_flags(tmp_path):
     images, labels = make_folder(tmp_path / 'pics', n=2)
     result = run_script('mnist_generateds.py', '--data_dir', tmp_path / 'out',

@@ -141,6 +141,28 @@ def test_model_dir_that_is_a_file(tmp_path, data_dir):
     no_traceback(result)
 
 
+def test_a_model_folder_the_watcher_cannot_write_is_evaluated_all_the_same(tmp_path, data_dir):
+    """Its TensorBoard run (`test/`) cannot be made there (here a file is in the way; a
+    read-only folder is the same): that ended in a traceback after the accuracy. A report
+    folder that cannot be written is said before the evaluation, not after it."""
+    model_dir = tmp_path / 'model'
+    assert run_script('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                      '--steps', 5).returncode == 0
+    (model_dir / 'test').write_text('in the way')
+    result = run_script('mnist_test.py', '--once', '--data_dir', data_dir, '--model_dir',
+                        model_dir)
+    assert result.returncode == 0, result.stderr
+    assert [step for step, _ in matches(TEST, result.stdout)] == ['5']
+    assert '(TensorBoard summaries not written: ' in result.stderr
+    no_traceback(result)
+    result = run_script('mnist_test.py', '--once', '--report', '--data_dir', data_dir,
+                        '--model_dir', model_dir, '--report_dir', model_dir / 'test' / 'report')
+    assert result.returncode == 1 and not matches(TEST, result.stdout), result.stdout
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_test.py: error: cannot write the report into %s (%s is a file, not a folder)'
+        % (model_dir / 'test' / 'report', model_dir / 'test'))
+
+
 def test_bad_data_is_one_line_error(tmp_path, data_dir):
     bad_dir = tmp_path / 'data'
     bad_dir.mkdir()
