@@ -1,11 +1,20 @@
-"""A model folder's 'checkpoint' state file, read as TensorFlow reads it, except that a file
-it cannot read (empty, or not a state file) is said, not taken for no checkpoint: a trainer
-would start again and write over the checkpoints that file was meant to name."""
+"""A model folder as the scripts share it: its 'checkpoint' state file, read as TensorFlow
+reads it except that a file it cannot read (empty, or not a state file) is said, not taken for
+no checkpoint (a trainer would start again and write over the checkpoints that file was meant
+to name); and the lock a trainer holds on the folder while it writes there."""
 import os
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
 
 import tensorflow.compat.v1 as tf
 
 from mnist_lib.errors import UsageError
+
+LOCK = '.trainer.lock'  # the file a trainer holds locked in its model folder
 
 
 def state(model_dir):
@@ -21,3 +30,39 @@ def state(model_dir):
                          % (path, 'it is empty' if not os.path.getsize(path)
                             else 'not a checkpoint state file'))
     return ckpt
+
+
+def hold(model_dir):
+    """Makes `model_dir` if needed and locks it for one trainer; returns the open lock file,
+    whose close() lets go. The lock is the operating system's: it goes with the process
+    however that ends. Raises UsageError where another trainer holds it (two would write the
+    same checkpoint names over each other) or the folder cannot be used."""
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+        lock = open(os.path.join(model_dir, LOCK), 'a+')
+    except OSError as e:
+        raise UsageError('cannot use %s as the model folder (%s)' % (model_dir, e.strerror))
+    try:
+        lock.seek(0)
+        if fcntl:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        holder = _read(lock)
+        lock.close()
+        raise UsageError('another trainer%s is writing into %s: wait for it to end, or train '
+                         'in another --model_dir' % (' (process %s)' % holder if holder else '',
+                                                     model_dir))
+    lock.truncate()
+    lock.write(str(os.getpid()))
+    lock.flush()
+    return lock
+
+
+def _read(lock):
+    try:
+        lock.seek(0)
+        return lock.read(20).strip()
+    except OSError:  # (Windows: the holder's lock covers it)
+        return ''

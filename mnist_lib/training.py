@@ -46,8 +46,14 @@ class Trainer(object):
         self.step, self.saved = 0, None
 
     def __enter__(self):
+        self.lock = checkpoints.hold(self.model_dir)
         self.sess = tf.Session(config=self.config)
-        self.step = restore_or_init(self.sess, self.saver, self.model_dir, self.global_step)
+        try:
+            self.step = restore_or_init(self.sess, self.saver, self.model_dir, self.global_step)
+        except BaseException:
+            self.sess.close()
+            self.lock.close()
+            raise
         self.sess.graph.finalize()  # the loop adds no ops: memory stays flat
         self.progress = Progress(self.model_dir, self.batch_size, self.sess.graph)
         self.stop = StopSignal().__enter__()
@@ -99,6 +105,7 @@ class Trainer(object):
         self.stop.__exit__(*exc)
         self.progress.close()
         self.sess.close()
+        self.lock.close()
         if exc[0] is None:
             say_how_it_ended(self.stop, self.step, self.steps, self.saved, self.model_dir)
 
@@ -120,10 +127,6 @@ def restore_or_init(sess, saver, model_dir, global_step):
 
     Returns the global step to continue from (0 for a fresh start).
     """
-    try:
-        os.makedirs(model_dir, exist_ok=True)
-    except OSError as e:
-        raise UsageError('cannot use %s as the model folder (%s)' % (model_dir, e.strerror))
     sess.run(tf.global_variables_initializer())
     ckpt = checkpoints.state(model_dir)
     if ckpt and ckpt.model_checkpoint_path:

@@ -7,6 +7,7 @@ import time
 
 import tensorflow.compat.v1 as tf
 
+from mnist_lib import checkpoints
 from mnist_lib.errors import UsageError, first_line
 
 RESTORE_TRIES = 5  # failed restores of one checkpoint before giving up
@@ -25,6 +26,8 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
     `report_fn`, the last checkpoint evaluated is reported too: report_fn() prints and
     writes the report and returns its pictures, which go to TensorBoard as images.
     """
+    if os.path.exists(model_dir) and not os.path.isdir(model_dir):  # (no checkpoint ever)
+        raise UsageError('--model_dir %s is a file, not a folder' % model_dir)
     writer = None
     evaluated = failed = None
     failures = 0
@@ -32,6 +35,8 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
     while True:
         path = _latest_checkpoint(model_dir)
         if path is None:
+            if once:
+                checkpoints.state(model_dir)  # one it cannot read is said, not taken for none
             if not waiting_said:
                 print('No checkpoint file found', flush=True)
                 waiting_said = True

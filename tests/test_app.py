@@ -117,17 +117,18 @@ def test_no_checkpoint(tmp_path):
 
 @pytest.mark.parametrize('content', ['', 'not a state file'])
 def test_a_checkpoint_file_that_cannot_be_read_is_said_and_kept(tmp_path, content):
-    """Taken for none, it sent the app to 'No checkpoint file found' (empty: a traceback),
-    and the trainer to start again over the checkpoints it named."""
+    """Taken for none, it sent the app and the watcher to 'No checkpoint file found' (empty:
+    a traceback), and the trainer to start again over the checkpoints it named."""
     (tmp_path / 'checkpoint').write_text(content)
     said = 'error: cannot read %s (%s); delete it' % (
         tmp_path / 'checkpoint', 'it is empty' if not content else 'not a checkpoint state file')
-    for script, *args in (('mnist_app.py', PIC[1]), ('mnist_backward.py',)):
+    for script, *args in (('mnist_app.py', PIC[1]), ('mnist_backward.py',),
+                          ('mnist_test.py', '--once')):
         result = run_script(script, '--model_dir', tmp_path, *args)
         assert result.returncode == 1, result.stdout
         last = result.stderr.strip().splitlines()[-1]
         assert last.startswith('%s: %s' % (script, said)), result.stderr
-    assert os.listdir(tmp_path) == ['checkpoint']
+    assert sorted(os.listdir(tmp_path)) == ['.trainer.lock', 'checkpoint']  # (the trainer's)
     assert (tmp_path / 'checkpoint').read_text() == content
 
 

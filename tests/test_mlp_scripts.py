@@ -103,6 +103,23 @@ def test_sigkill_then_restart_resumes(tmp_path, data_dir, running):
     assert 'Reached %d steps' % (saved + 100) in result.stdout
 
 
+def test_a_second_trainer_on_the_same_folder_is_refused(tmp_path, data_dir, running):
+    """Both ran to the end, writing the same checkpoint names over each other."""
+    model_dir = tmp_path / 'model'
+    first = running('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                    '--steps', 100000, '--print_every', 30, '--save_every', 100000)
+    first.wait_for(LOSS)
+    for script in ('mnist_backward.py', 'mnist_lenet5_backward.py'):
+        second = run_script(script, '--data_dir', data_dir, '--model_dir', model_dir,
+                            '--steps', 10)
+        assert second.returncode == 1, second.stdout
+        assert second.stderr.strip().splitlines()[-1] == (
+            '%s: error: another trainer (process %d) is writing into %s: wait for it to end, '
+            'or train in another --model_dir' % (script, first.proc.pid, model_dir))
+    assert first.proc.poll() is None
+    assert not [name for name in os.listdir(model_dir) if name.startswith('mnist_model')]
+
+
 def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     """Saves every 10 steps rotate checkpoints away under the watcher: it must never crash."""
     model_dir = tmp_path / 'model'
@@ -139,6 +156,12 @@ def test_model_dir_that_is_a_file(tmp_path, data_dir):
     assert re.match(r'mnist_backward\.py: error: cannot use .*file as the model folder',
                     result.stderr.strip().splitlines()[-1])
     no_traceback(result)
+    # The watcher waited for a checkpoint there for ever.
+    result = run_script('mnist_test.py', '--data_dir', data_dir, '--model_dir',
+                        tmp_path / 'file', timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_test.py: error: --model_dir %s is a file, not a folder' % (tmp_path / 'file'))
 
 
 def test_a_model_folder_the_watcher_cannot_write_is_evaluated_all_the_same(tmp_path, data_dir):
