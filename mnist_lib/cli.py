@@ -2,6 +2,7 @@
 with TF1 behaviour, and one-line errors instead of tracebacks."""
 import math
 import os
+import signal
 import sys
 
 from absl import app
@@ -117,6 +118,8 @@ def run(main, takes_args=False, errors=()):
         run_in_kernel(start, errors)
         return
     _escape_what_cannot_be_shown()
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
 
     def wrapped(argv):
         try:
@@ -129,6 +132,13 @@ def run(main, takes_args=False, errors=()):
             leave(1)
         leave(status or 0)
     app.run(wrapped)
+
+
+def _interrupt(signum, frame):
+    """SIGTERM as Ctrl-C: the script ends by KeyboardInterrupt, so a file being written (a
+    fetched .gz, a record file, an export) is removed by its own clean-up, not left behind.
+    Training and the server take both signals their own way while they run."""
+    raise KeyboardInterrupt
 
 
 def _escape_what_cannot_be_shown():

@@ -4,13 +4,17 @@ import gzip
 import http.server
 import os
 import shutil
+import signal
 import struct
+import subprocess
 import threading
+import time
 
 import numpy as np
 import pytest
 
 import input_data
+from conftest import ROOT, command, posix_only, script_env
 
 
 def write_idx(path, array, magic=None, truncate_to=None):
@@ -330,3 +334,51 @@ def test_a_certificate_failure_says_how_to_fix_it(tmp_path, data_dir, monkeypatc
     assert 'CERTIFICATE_VERIFY_FAILED' in message
     assert 'Install Certificates.command' in message and 'MNIST_MIRROR' in message
     assert '\n' not in message and not asked
+
+
+class TrickleHandler(http.server.BaseHTTPRequestHandler):
+    """Serves any file as a long, slow body: a fetch that is still running when stopped."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header('Content-Length', str(1 << 24))
+        self.end_headers()
+        try:
+            for _ in range(600):
+                self.wfile.write(b'\0' * 4096)
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:  # the client went away
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@posix_only('signals sent to a child process')
+@pytest.mark.parametrize('signum', [signal.SIGTERM, signal.SIGINT])
+def test_a_script_stopped_while_fetching_leaves_no_part_file(tmp_path, signum):
+    """SIGTERM killed the script at once and left the fetch's .part file behind; now it ends
+    as Ctrl-C does, its clean-up run."""
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), TrickleHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    data = tmp_path / 'data'
+    try:
+        proc = subprocess.Popen(
+            command('mnist_test.py', '--once', '--data_dir', data, '--model_dir', tmp_path / 'm'),
+            cwd=ROOT,
+            env=script_env(MNIST_MIRROR='http://127.0.0.1:%d/' % server.server_address[1]),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while not (data.is_dir() and any(n.endswith('.part') for n in os.listdir(data))):
+            assert time.time() < deadline and proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(1)
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        server.shutdown()
+    assert proc.returncode == 1, (proc.returncode, err)
+    assert err.strip().splitlines()[-1] == 'mnist_test.py: interrupted.'
+    assert 'Traceback' not in err
+    assert os.listdir(data) == []
