@@ -155,6 +155,79 @@ def test_undo_and_clear(page):
     assert blank
 
 
+def settled(page):
+    """Waits for the pictures being made (toBlob) and every /predict request sent to finish."""
+    page.evaluate('() => new Promise((done) => setTimeout(done, 300))')
+    page.wait_for_function('() => window.inFlightForTest === 0', timeout=30000)
+    page.evaluate('() => new Promise((done) => setTimeout(done, 100))')
+
+
+COUNT = """() => {
+  window.inFlightForTest = 0;
+  const fetched = window.fetch;
+  window.fetch = async (...args) => {
+    window.inFlightForTest++;
+    try { return await fetched(...args); } finally { window.inFlightForTest--; }
+  };
+}"""
+
+
+def test_undo_or_clear_at_once_after_a_stroke_leaves_no_answer(page):
+    """The request's number was taken when the picture was made, after a Clear or the last
+    Undo that came first: the answer to the pad as it was then showed on the empty pad."""
+    page.evaluate(COUNT)
+    draw(page, STROKES['7'])
+    draw(page, STROKES['1'])
+    page.dblclick('#undo')  # the first Undo sends the 7, the second empties the pad
+    settled(page)
+    assert shown(page) == ('', 0, 0)
+    draw(page, STROKES['1'])
+    page.evaluate('''() => {  // a stroke's end, and Clear in the same moment
+        const pad = document.getElementById('pad');
+        const box = pad.getBoundingClientRect();
+        for (const type of ['pointerdown', 'pointerup']) {
+          pad.dispatchEvent(new PointerEvent(type, {pointerId: 1, button: 0, bubbles: true,
+            clientX: box.left + 60, clientY: box.top + 140}));
+        }
+        document.getElementById('clear').click(); }''')
+    settled(page)
+    assert shown(page) == ('', 0, 0)
+
+
+def test_a_photo_is_read_again_by_the_model_chosen_after_it(page):
+    draw(page, STROKES['7'])
+    until_answered(page, lambda: page.set_input_files('#photo', PIC[3]))
+    assert page.evaluate('strokes.length') == 0  # the pad no longer shows the 7 beside it
+    with page.expect_request(lambda request: 'model=lenet5' in request.url):
+        until_answered(page, lambda: page.select_option('#model', 'lenet5'))
+    assert shown(page) == ('3', 10, 1)
+
+
+def test_a_second_finger_is_not_joined_to_the_first_ones_stroke(browser, url):
+    context = browser.new_context(viewport={'width': 400, 'height': 900}, has_touch=True)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector('#model option', state='attached')
+    touch = context.new_cdp_session(page)
+    box = page.locator('#pad').bounding_box()
+
+    def fingers(kind, *points):
+        touch.send('Input.dispatchTouchEvent', {'type': kind, 'touchPoints': [
+            {'id': k, 'x': box['x'] + x * box['width'] / 280,
+             'y': box['y'] + y * box['height'] / 280} for k, (x, y) in points]})
+    fingers('touchStart', (0, (140, 40)))
+    fingers('touchStart', (0, (140, 40)), (1, (230, 40)))
+    for y in range(60, 260, 20):
+        fingers('touchMove', (0, (140, y)), (1, (230, y)))
+    fingers('touchEnd', (0, (140, 240)))
+    until_answered(page, lambda: fingers('touchEnd'))
+    lengths = page.evaluate('strokes.map((stroke) => stroke.length)')
+    assert len(lengths) == 1 and lengths[0] > 5, lengths  # the first finger's stroke alone
+    assert page.evaluate('strokes[0].every(([x]) => Math.abs(x - strokes[0][0][0]) < 5)')
+    assert page.inner_text('#answer') == '1'
+    context.close()
+
+
 def test_a_failing_request_shows_the_error(page, tmp_path):
     (tmp_path / 'notes.txt').write_text('not a picture')
     page.set_input_files('#photo', str(tmp_path / 'notes.txt'))

@@ -8,8 +8,10 @@ const ink = pad.getContext('2d');
 const $ = (id) => document.getElementById(id);
 const PEN = 18 / 280;          // stroke width as a share of the pad's height (MNIST-like)
 let strokes = [];              // each stroke: [[x, y], ...] in canvas pixels
-let drawing = null;
+let drawing = null;            // the stroke being drawn, by one pointer (a second finger is
+let pointer = null;            // ... ignored, not joined to it), and that pointer's id
 let sent = 0;                  // numbers the requests; an answer to an older one is dropped
+let photo = null;              // the photo last read (read again when the model changes)
 
 function redraw() {
   ink.fillStyle = '#fff';
@@ -36,19 +38,22 @@ function at(event) {
 
 pad.addEventListener('pointerdown', (event) => {
   event.preventDefault();
+  if (drawing || event.button !== 0) return;  // a second finger, a right or middle button
   pad.setPointerCapture(event.pointerId);
+  pointer = event.pointerId;
+  if (photo) forget();  // the pad, not the photo, is read from now on
   drawing = [at(event)];
   strokes.push(drawing);
   redraw();
 });
 pad.addEventListener('pointermove', (event) => {
-  if (!drawing) return;
+  if (!drawing || event.pointerId !== pointer) return;
   event.preventDefault();
   drawing.push(at(event));
   redraw();
 });
 function endStroke(event) {
-  if (!drawing) return;
+  if (!drawing || event.pointerId !== pointer) return;
   event.preventDefault();
   drawing = null;
   sendPad();
@@ -57,7 +62,14 @@ pad.addEventListener('pointerup', endStroke);
 pad.addEventListener('pointercancel', endStroke);
 
 function sendPad() {
-  pad.toBlob((blob) => post(blob), 'image/png');
+  const mine = ++sent;  // now: a Clear or Undo before the picture is made cancels it
+  pad.toBlob((blob) => post(blob, mine), 'image/png');
+}
+
+function forget() {  // no answer stands for what the pad no longer shows
+  photo = null;
+  sent++;
+  clearAnswer();
 }
 
 function showError(text) {
@@ -73,8 +85,8 @@ function clearAnswer() {
   showError('');
 }
 
-async function post(body) {
-  const mine = ++sent;
+async function post(body, mine = ++sent) {
+  if (mine !== sent) return;
   const url = '/predict?model=' + encodeURIComponent($('model').value || 'mlp') +
               '&number=' + ($('number').checked ? '1' : '0');
   let reply;
@@ -84,7 +96,10 @@ async function post(body) {
                               headers: {'Content-Type': body.type || 'application/octet-stream'}});
     answer = await reply.json();
   } catch (error) {
-    if (mine === sent) showError('The server did not answer (' + error.message + ').');
+    if (mine === sent) {
+      clearAnswer();
+      showError('The server did not answer (' + error.message + ').');
+    }
     return;
   }
   if (mine !== sent) return;
@@ -132,24 +147,32 @@ function show(answer) {
   }));
 }
 
-$('clear').addEventListener('click', () => { strokes = []; sent++; redraw(); clearAnswer(); });
+$('clear').addEventListener('click', () => { strokes = []; redraw(); forget(); });
 $('undo').addEventListener('click', () => {
   strokes.pop();
   redraw();
-  if (strokes.length) sendPad(); else { sent++; clearAnswer(); }
+  if (strokes.length) sendPad(); else forget();
 });
 $('number').addEventListener('change', () => {
   pad.width = $('number').checked ? 560 : 280;
   pad.classList.toggle('wide', $('number').checked);
   strokes = [];
-  sent++;
   redraw();
-  clearAnswer();
+  forget();
 });
-$('model').addEventListener('change', () => { if (strokes.length) sendPad(); });
+$('model').addEventListener('change', () => {
+  if (strokes.length) sendPad(); else if (photo) post(photo); else forget();
+});
+function readPhoto(file) {  // the pad is cleared: the answer is the photo's alone
+  strokes = [];
+  drawing = null;
+  redraw();
+  photo = file;
+  post(file);
+}
 $('photo').addEventListener('change', () => {
   const file = $('photo').files[0];
-  if (file) post(file);
+  if (file) readPhoto(file);
   $('photo').value = '';
 });
 for (const name of ['dragenter', 'dragover']) {
@@ -160,7 +183,7 @@ document.addEventListener('drop', (event) => {
   event.preventDefault();
   pad.classList.remove('drop');
   const file = event.dataTransfer.files[0];
-  if (file) post(file);
+  if (file) readPhoto(file);
 });
 
 async function loadModels() {
