@@ -27,22 +27,38 @@ def file_in_the_way(folder):
 
 
 def save_png(im, path):
-    """Writes a PIL picture as PNG to a temporary name beside `path`, then renames it.
+    """Writes a PIL picture as PNG to a temporary name beside `path`, then renames it
+    (save_pngs of one)."""
+    save_pngs([im], [path])
 
-    Raises UsageError, naming the file, when it cannot: a folder that takes no files, or
-    (Windows) a picture of that name open in another program, which refuses the rename.
+
+def save_pngs(images, paths):
+    """Writes PIL pictures as PNGs to `paths`, all or none: each to a temporary name beside
+    its path first; once all are written, each is renamed into place.
+
+    Raises UsageError, naming the file, when one cannot be: a folder that takes no files, a
+    folder of that name, or (Windows) a picture of that name open in another program, which
+    refuses the rename.
     """
-    tmp = None
+    made = []
+    path = paths[0] if paths else ''
     try:
-        fd, tmp = tempfile.mkstemp(prefix='.save-', dir=os.path.dirname(path) or '.')
-        with os.fdopen(fd, 'wb') as f:
-            im.save(f, 'PNG')
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        for im, path in zip(images, paths):
+            fd, tmp = tempfile.mkstemp(prefix='.save-', dir=os.path.dirname(path) or '.')
+            made.append(tmp)
+            with os.fdopen(fd, 'wb') as f:
+                im.save(f, 'PNG')
+            os.chmod(tmp, 0o644)
+        for path in paths:
+            if os.path.isdir(path):
+                raise IsADirectoryError(errno.EISDIR, 'a folder of that name is there')
+        for tmp, path in zip(made, paths):
+            os.replace(tmp, path)
     except OSError as e:
         raise UsageError('cannot write %s (%s)%s' % (
             path, e.strerror or e, '; is it open in another program?'
             if isinstance(e, PermissionError) else ''))
     finally:
-        if tmp and os.path.exists(tmp):
-            os.remove(tmp)
+        for tmp in made:
+            if os.path.exists(tmp):
+                os.remove(tmp)

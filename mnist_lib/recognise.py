@@ -251,15 +251,34 @@ def input_png(array):
 
 
 def save_inputs(reading, folder, name, number=False, source=None):
-    """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode; each
-    file appears whole or not at all. Returns the paths written. Raises UsageError, naming
-    the file, where one cannot be written or is the picture `source` itself."""
-    written = []
-    for k, array in enumerate(reading.inputs, 1):
-        path = os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
-        if source and os.path.exists(path) and os.path.samefile(path, source):
+    """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode, all
+    or none, into `folder` (made if missing). What an earlier picture of the same name left
+    there and this one does not write (`<name>_<k>.png` past this one's count; `<name>.png`
+    of a blank picture) is removed: the folder shows this reading alone. Returns the paths
+    written. Raises UsageError, naming the file, where one cannot be written or is the
+    picture `source` itself."""
+    def path(k):
+        return os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
+
+    def own(path):  # the picture being read
+        return source and os.path.exists(path) and os.path.samefile(path, source)
+    written = [path(k) for k in range(1, len(reading.inputs) + 1)]
+    for where in written:
+        if own(where):
             raise UsageError('--save_input would write over the picture itself (%s): give it '
-                             'another folder' % path)
-        files.save_png(input_png(array), path)
-        written.append(path)
+                             'another folder' % where)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise UsageError('cannot write pictures into %s (%s)' % (folder, e.strerror or e))
+    files.save_pngs([input_png(array) for array in reading.inputs], written)
+    stale = []
+    if number:
+        while os.path.isfile(path(len(written) + len(stale) + 1)):
+            stale.append(path(len(written) + len(stale) + 1))
+    elif not written and os.path.isfile(path(1)):
+        stale.append(path(1))
+    for where in stale:
+        if not own(where):
+            os.remove(where)
     return written

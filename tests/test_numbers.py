@@ -122,6 +122,30 @@ def test_number_from_mnist_digits_batch_and_save_input(mlp_dir, tmp_path):
         assert saved[0, 0] == 0  # white digit on black, as MNIST
 
 
+def test_save_input_shows_the_later_reading_alone_and_writes_all_or_none(mlp_dir, tmp_path):
+    """A later picture of the same name left the earlier one's n_4.png and n_5.png beside its
+    own (the folder read as another number), and a file it could not write left the others
+    of its set written."""
+    seen = tmp_path / 'seen'
+    mnist_number('09876').save(tmp_path / 'n.png')
+    assert app('--model_dir', mlp_dir, '--number', '--save_input', seen,
+               tmp_path / 'n.png').returncode == 0
+    first = (seen / 'n_1.png').read_bytes()
+    mnist_number('417', seed=2).save(tmp_path / 'n.png')
+    (seen / 'n_2.png').unlink()
+    (seen / 'n_2.png').mkdir()  # in the way of the second input
+    result = app('--model_dir', mlp_dir, '--number', '--save_input', seen, tmp_path / 'n.png')
+    assert result.returncode == 1
+    assert result.stdout.strip() == ('%s: error: cannot write %s (a folder of that name is '
+                                     'there)' % (tmp_path / 'n.png', seen / 'n_2.png'))
+    assert (seen / 'n_1.png').read_bytes() == first  # none of this set written
+    assert not [name for name in os.listdir(seen) if name.startswith('.')]
+    (seen / 'n_2.png').rmdir()
+    result = app('--model_dir', mlp_dir, '--number', '--save_input', seen, tmp_path / 'n.png')
+    assert result.returncode == 0 and re.match(ANSWER, result.stdout.strip()).group(2) == '417'
+    assert sorted(os.listdir(seen)) == ['n_1.png', 'n_2.png', 'n_3.png']
+
+
 def test_number_interactive(mlp_dir, tmp_path):
     mnist_number('2026', seed=1).save(tmp_path / 'n.png')
     result = app('--model_dir', mlp_dir, '--number', stdin='1\n%s\n' % (tmp_path / 'n.png'))
