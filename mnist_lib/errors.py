@@ -2,11 +2,20 @@
 import re
 
 
-class UsageError(Exception):
+class OneLine(Exception):
+    """An error a user caused, said in one line: by the scripts' entry point, and in IPython
+    or Jupyter too, where a notes' function called from a cell (pre_pic of a missing file)
+    shows this line instead of a traceback (IPython calls _render_traceback_ for it)."""
+
+    def _render_traceback_(self):
+        return ['%s: %s' % (type(self).__name__, self)]
+
+
+class UsageError(OneLine):
     """Bad input from the user; the entry point prints the message on one line and exits 1."""
 
 
-class PictureError(Exception):
+class PictureError(OneLine):
     """A picture that cannot be read or holds no digit; the message says why, in one line.
 
     `kind` says which: 'empty', 'too large', 'unreadable' (not a picture, damaged), or

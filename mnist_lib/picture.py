@@ -49,6 +49,8 @@ def pre_pic(picName, method=DEFAULT):
 
 def normalised(rgb, method=DEFAULT):
     """A loaded picture -> the [1, 784] float32 input, by `method`."""
+    if method not in METHODS:
+        raise ValueError('unknown method %r: one of %s' % (method, ', '.join(METHODS)))
     if method == 'course':
         return course(rgb)
     return mnist_style(rgb)

@@ -83,6 +83,7 @@ def lessons(tmp_path_factory, data_dir):
         'test()': 'print("status", mnist_test.test(mnist, model_dir=%r, once=True))' % functions,
         'restore_model()': 'print("digit", mnist_app.restore_model(mnist_app.pre_pic('
                            '"pic/3.png")))',
+        'pre_pic() of no file': 'mnist_app.pre_pic("nosuch.png")',
         'application()': 'print("status", mnist_app.application(lines=["2", "pic/1.png", '
                          '"pic/7.png"]))',
         'end': 'print("kernel", os.getpid(), os.getpid() == kernel, '
@@ -139,6 +140,8 @@ def test_an_error_ends_the_cell_with_one_line(lessons):
     bad = lessons['bad flag']
     assert 'Flags parsing error' in bad and 'many' in bad
     assert 'SystemExit' not in bad and 'Traceback' not in bad
+    # A notes' function given a file that is not there: one line, no traceback.
+    assert lessons['pre_pic() of no file'] == 'PictureError: no such file\n'
 
 
 def test_help_in_the_kernel(lessons):
