@@ -20,8 +20,7 @@ STROKE_LENGTH = 5    # marks this many times as long as their strokes are wide a
 PAGE_LINE = 0.6      # runs over this share of the picture's width are lines, and upright
 PAGE_UPRIGHT = 0.95  # runs over this share of its height (a 1 in a tight crop is not) ...
 FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its sides, and
-ENCLOSED = 0.05      # ... a frame holds a mark at least this share of its height (looked
-FRAMES = 50          # ... for among this many of the largest marks)
+FRAMES = 50          # ... a frame holds a mark (looked for among this many of the largest)
 LINE = 1.2           # ... and, once H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
 BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
@@ -142,10 +141,10 @@ def _surfaces(labels, boxes):
 
 
 def _frames(labels, boxes):
-    """The boxes of the marks, among the FRAMES largest, that hold another mark at least
-    ENCLOSED of their height inside their box and have sides: runs FRAME_SIDE of their width
-    along their top or bottom, and of their height along their left or right, both (a drawn
-    box, a form field, a cell around the digits; not a 7 over a 1)."""
+    """The boxes of the marks, among the FRAMES largest, that hold another mark inside their
+    box and have sides: runs FRAME_SIDE of their width along their top or bottom, and of
+    their height along their left or right, both (a drawn box, a form field, a cell around
+    the digits; not a 7 over a 1)."""
     if not boxes:
         return []
     b = np.array(boxes)
@@ -153,8 +152,7 @@ def _frames(labels, boxes):
     largest = np.argsort((b[:, 0] - b[:, 2]) * (b[:, 3] - b[:, 1]), kind='stable')[:FRAMES]
     for i in sorted(largest):
         x0, y0, x1, y1 = boxes[i]
-        inside = ((b[:, 0] > x0) & (b[:, 1] > y0) & (b[:, 2] < x1) & (b[:, 3] < y1)
-                  & (b[:, 3] - b[:, 1] >= ENCLOSED * (y1 - y0)))
+        inside = (b[:, 0] > x0) & (b[:, 1] > y0) & (b[:, 2] < x1) & (b[:, 3] < y1)
         if inside.any():
             own = labels[y0:y1, x0:x1] == i + 1
             if _has_side(own) and _has_side(own.T):

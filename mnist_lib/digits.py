@@ -64,7 +64,7 @@ def find_rows(rgb):
     if len(big) > MAX_MARKS:
         raise LayoutError('holds %d separate marks (at most %d digits are read in one '
                           'number): is it a number on plain paper?' % (len(big), MAX_MARKS))
-    rows = [[big[i] for i in row] for row in rowing.level_rows([boxes[i] for i in big], height)]
+    rows = [[big[i] for i in row] for row in rowing.level_rows([boxes[i] for i in big])]
     heights = [marks.typical_height([boxes[i] for i in row]) for row in rows]
     rows = [(row, h) for row, h in zip(rows, heights) if h >= LOW_ROW * max(heights)]
     if len(rows) > MAX_ROWS:

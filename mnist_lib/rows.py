@@ -13,7 +13,6 @@ SLANT_MIN = 6.0     # degrees: rows slanted less than this are read as they are 
 SLANT_MAX = 60.0    # ... and rows slanted more than this are not turned
 ROW_SPREAD = 0.3    # marks whose centres lie within this * H of one straight line: one row
 ROW_MIN = 3         # a slant is measured on this many digit-sized marks at least
-ROW_GAP = 0.1       # marks whose heights overlap by at least this * H share a row
 
 # A level copy of the work picture: `angle` (degrees, counter-clockwise) it was turned by,
 # about `centre` (x, y) of the original, `turned_centre` the same point in the copy.
@@ -29,7 +28,7 @@ def slant(boxes, height):
     centres = np.array([((x0 + x1) / 2.0, (y0 + y1) / 2.0) for x0, y0, x1, y1 in boxes])
     angle = _line_angle([centres])
     if angle is None:  # not one row: rows that share a slant
-        rows = [r for r in level_rows(boxes, height) if len(r) >= 2]
+        rows = [r for r in level_rows(boxes) if len(r) >= 2]
         if sum(len(r) for r in rows) >= ROW_MIN:
             angle = _line_angle([centres[r] for r in rows], height)
     if angle is None or abs(angle) < SLANT_MIN or abs(angle) > SLANT_MAX:
@@ -54,14 +53,14 @@ def _line_angle(groups, height=None):
     return float(np.degrees(np.arctan2(dy, dx)))
 
 
-def level_rows(boxes, height):
-    """Indices of `boxes`, in rows top to bottom: boxes whose vertical extents overlap by
-    ROW_GAP * height at least, directly or through others, share a row."""
+def level_rows(boxes):
+    """Indices of `boxes`, in rows top to bottom: boxes whose vertical extents overlap,
+    directly or through others, share a row."""
     order = sorted(range(len(boxes)), key=lambda i: boxes[i][1])
     rows, bottom = [], None
     for i in order:
         _, y0, _, y1 = boxes[i]
-        if rows and y0 < bottom - ROW_GAP * height:
+        if rows and y0 < bottom:
             rows[-1].append(i)
             bottom = max(bottom, y1)
         else:
