@@ -203,8 +203,39 @@ def expand(args):
     return paths
 
 
+def serve(argv):
+    """--serve: the page and its API on both models of --model_dir's layout (model/ and
+    model/lenet5/), until Ctrl-C. Returns the exit status (2: neither is trained)."""
+    given = [name for name in ('model', 'number', 'preprocess', 'save_input', 'export')
+             if FLAGS[name].present]
+    if len(argv) > 1 or given:
+        raise errors.UsageError('--serve takes no %s: the page and its API choose the model '
+                                'and the mode picture by picture'
+                                % ('pictures' if len(argv) > 1 else '--' + given[0]))
+    dirs = {'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')
+            } if FLAGS.model_dir else {kind: spec.model_dir for kind, spec in MODELS.items()}
+    trainers = {kind: MODELS[kind].trainer + (' --model_dir %s' % dirs[kind]
+                                              if FLAGS.model_dir else '') for kind in MODELS}
+    models = server.load_models(MODELS, dirs, FLAGS.fc_size)
+    if not any(models.values()):
+        print('mnist_app.py: error: no model is trained yet in %s (train first: python %s)'
+              % (FLAGS.model_dir or MODELS['mlp'].model_dir, trainers['mlp']), file=sys.stderr)
+        return 2
+    judge, no_judge = None, None
+    try:
+        judge = the_judge()
+    except errors.UsageError as e:  # --noreject serves single digits without it
+        if FLAGS.reject:
+            raise
+        no_judge = str(e)
+    return server.serve(models, trainers, FLAGS.host, FLAGS.port, judge, FLAGS.reject,
+                        no_judge)
+
+
 def main(argv):
     global _model
+    if FLAGS.serve:
+        return serve(argv)
     if FLAGS.fc_size != mnist_lenet5_forward.FC_SIZE and FLAGS.model != 'lenet5':
         raise errors.UsageError('--fc_size only applies to --model lenet5')
     if FLAGS.number and FLAGS.preprocess != picture.DEFAULT:
@@ -218,19 +249,6 @@ def main(argv):
         except OSError as e:
             raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
                                     % (FLAGS.save_input, e.strerror or e))
-    if FLAGS.serve:
-        dirs = {} if not FLAGS.model_dir else {  # the layout of model/: lenet5/ inside it
-            'mlp': FLAGS.model_dir, 'lenet5': os.path.join(FLAGS.model_dir, 'lenet5')}
-        models = server.load_models(MODELS, dirs, FLAGS.fc_size)
-        judge, no_judge = None, None
-        try:
-            judge = the_judge() if any(models.values()) else None
-        except errors.UsageError as e:  # --noreject serves single digits without it
-            if FLAGS.reject:
-                raise
-            no_judge = str(e)
-        return server.serve(models, {k: spec.trainer for k, spec in MODELS.items()},
-                            FLAGS.host, FLAGS.port, judge, FLAGS.reject, no_judge)
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite,
                             FLAGS.model_dir or MODELS[FLAGS.model].model_dir)

@@ -20,8 +20,10 @@ DIGITS = re.compile(r'^[0-9]{1,18}$')
 # A parsed head: method and target as text, (major, minor) version, headers as a dict of
 # lower-case name -> [values], and the announced body length (None: no Content-Length).
 Head = collections.namedtuple('Head', 'method target version headers length')
-# An answer: status, body bytes, Content-Type, extra [(name, value)] headers.
-Response = collections.namedtuple('Response', 'status body type extra')
+# An answer: status, body bytes, Content-Type, extra [(name, value)] headers; `head_only`
+# (the answer to HEAD): the headers, Content-Length the body's, and no body.
+Response = collections.namedtuple('Response', 'status body type extra head_only',
+                                  defaults=(False,))
 
 
 class WireError(Exception):
@@ -130,7 +132,8 @@ def render(response, close):
     lines += ['%s: %s' % pair for pair in response.extra]
     if close:
         lines.append('Connection: close')
-    return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + response.body
+    return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1') + (
+        b'' if response.head_only else response.body)
 
 
 def log_line(client, head, status, seconds):

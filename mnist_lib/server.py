@@ -44,8 +44,8 @@ TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=u
          '.css': 'text/css; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml'}
 # A picture's error, by its kind (picture.PictureError): the status that answers it.
 STATUS = {'empty': 400, 'too large': 413, 'unreadable': 415, 'content': 422}
-LOOPBACK_HOST = re.compile(r'^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$', re.I)
-ALLOW = [('Allow', 'GET, POST')]
+LOOPBACK_NAMES = ('localhost', '127.0.0.1', '[::1]')  # and the address it was given
+ALLOW = [('Allow', 'GET, HEAD, POST')]
 
 
 def data_uri(array):
@@ -89,8 +89,11 @@ class App(object):
     """The page and its API, for connections.Loop: `early` answers from a request's head (every
     GET, and every POST refused before its body is read), `answer` reads a picture."""
 
-    def __init__(self, models, trainers, loopback, judge=None, reject=True, no_judge=None):
+    def __init__(self, models, trainers, loopback, judge=None, reject=True, no_judge=None,
+                 host='127.0.0.1'):
         self.models, self.trainers, self.loopback = models, trainers, loopback
+        names = LOOPBACK_NAMES + (host,)  # (as its URL shows it: an IPv6 address in [])
+        self.own_host = re.compile(r'^(%s)(:\d{1,5})?$' % '|'.join(map(re.escape, names)), re.I)
         self.judge, self.reject, self.no_judge = judge, reject, no_judge
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
 
@@ -104,13 +107,13 @@ class App(object):
         host = wire.header(head, 'host')
         if host is None and (head.version >= (1, 1) or 'host' in head.headers):
             return wire.error(400, 'the request needs one Host header')
-        if self.loopback and host is not None and not LOOPBACK_HOST.match(host):
+        if self.loopback and host is not None and not self.own_host.match(host):
             return wire.error(403, 'this server answers its own page only, on localhost or '
                               '127.0.0.1 (Host %s refused)' % host[:80])
-        if head.method in ('PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'):
+        if head.method in ('PUT', 'DELETE', 'PATCH', 'OPTIONS'):
             return wire.error(405, '%s is not allowed here; use GET or POST' % head.method,
                               ALLOW)
-        if head.method not in ('GET', 'POST'):
+        if head.method not in ('GET', 'HEAD', 'POST'):
             return wire.error(501, '%s is not a method this server knows; use GET or POST'
                               % head.method[:20])
         if not head.target.startswith('/'):
@@ -119,8 +122,8 @@ class App(object):
         path = urllib.parse.unquote(raw)
         if '..' in path or '\\' in path or '\0' in path:
             return wire.error(404, 'no such page: %s' % raw[:80])
-        if head.method == 'GET':
-            return self.get(path)
+        if head.method in ('GET', 'HEAD'):  # HEAD: GET's answer without its body
+            return self.get(path)._replace(head_only=head.method == 'HEAD')
         return self.check_post(head, path, query, host)
 
     def get(self, path):
@@ -252,8 +255,9 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
                                                          or e))
     loopback = ipaddress.ip_address(sock.getsockname()[0].split('%')[0]).is_loopback
-    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge),
-                            BUSY, connection_cap())
+    shown = host if ':' not in host else '[%s]' % host
+    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge,
+                                      shown), BUSY, connection_cap())
     previous = {}
 
     def stop(signum, frame):
@@ -267,7 +271,6 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
         if not loopback:
             print('Warning: serving on %s, not this computer only: there is no login, so anyone '
                   'on that network can use the page.' % host, file=sys.stderr, flush=True)
-        shown = host if ':' not in host else '[%s]' % host
         print('Serving the drawing page on http://%s:%d/ (Ctrl-C to stop)'
               % (shown, sock.getsockname()[1]), flush=True)
         loop.run()

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -123,8 +124,9 @@ def test_model_without_checkpoint_is_409(mlp_dir, running, tmp_path):
             shutil.copy(os.path.join(mlp_dir, name), tmp_path)
     server, url = start(running, tmp_path)
     status, models = call(url, '/models')
-    assert models['models'][1] == {'name': 'lenet5', 'trained': False,
-                                   'hint': 'not trained yet: python mnist_lenet5_backward.py'}
+    hint = 'not trained yet: python mnist_lenet5_backward.py --model_dir %s' % (
+        tmp_path / 'lenet5')  # (it named the default folder, not the one served)
+    assert models['models'][1] == {'name': 'lenet5', 'trained': False, 'hint': hint}
     status, answer = call(url, '/predict?model=lenet5', open(PIC[2], 'rb').read())
     assert status == 409 and 'not trained yet' in answer['error']
     server.proc.send_signal(2)  # Ctrl-C: stops with status 0
@@ -142,9 +144,34 @@ def test_fifty_requests_at_once(url):
 
 def test_no_model_at_all_is_a_one_line_error(tmp_path):
     result = run_script('mnist_app.py', '--serve', '--port', 0, '--model_dir', tmp_path)
-    assert result.returncode == 1
-    assert re.match(r'mnist_app\.py: error: no model is trained yet', result.stderr.strip()
-                    .splitlines()[-1])
+    assert result.returncode == 2  # no checkpoint, as for pictures (it was 1)
+    assert result.stderr.strip().splitlines()[-1] == (
+        'mnist_app.py: error: no model is trained yet in %s (train first: python '
+        'mnist_backward.py --model_dir %s)' % (tmp_path, tmp_path))
+
+
+def test_serve_refuses_what_it_would_ignore(mlp_dir):
+    """Pictures, --model, --number and the like were taken and ignored (--model lenet5 was
+    answered by the MLP)."""
+    for args, what in (([PIC[7]], 'pictures'), (['--model', 'lenet5'], '--model'),
+                       (['--number'], '--number'), (['--export', 'out'], '--export')):
+        result = run_script('mnist_app.py', '--serve', '--port', 0, '--model_dir', mlp_dir,
+                            *args)
+        assert result.returncode == 1 and result.stdout == '', result.stdout
+        assert result.stderr.strip().splitlines()[-1].startswith(
+            'mnist_app.py: error: --serve takes no %s: ' % what), result.stderr
+
+
+def test_head_is_get_without_a_body(url):
+    """HEAD was a 405 with a JSON body, which a keep-alive client reads as the start of the
+    next answer."""
+    reply = raw(url, b'HEAD /models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'
+                b'GET /models HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    head, rest = reply.split(b'\r\n\r\n', 1)
+    assert head.startswith(b'HTTP/1.1 200') and b'application/json' in head
+    length = int(re.search(rb'Content-Length: (\d+)', head).group(1))
+    assert rest.startswith(b'HTTP/1.1 200')  # the GET's answer right after HEAD's headers
+    assert len(rest.split(b'\r\n\r\n', 1)[1]) == length  # and HEAD told its length
 
 
 def test_bad_lengths_and_the_server_keeps_serving(url):
@@ -174,3 +201,14 @@ def test_port_in_use_is_a_one_line_error(url, models_dir):
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith('mnist_app.py: error: cannot serve on 127.0.0.1:%s' % port), last
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'),
+                    reason='Linux only: 127.0.0.2 is a loopback address there')
+def test_the_host_it_serves_on_is_its_own(mlp_dir, running):
+    """--host 127.0.0.2 printed its URL, then refused every request to it (403)."""
+    server = running('mnist_app.py', '--serve', '--port', 0, '--host', '127.0.0.2',
+                     '--model_dir', mlp_dir)
+    port = int(server.wait_for(SERVING.replace(r'127\.0\.0\.1', r'127\.0\.0\.2'),
+                               timeout=120).group(1))
+    assert call('http://127.0.0.2:%d' % port, '/models')[0] == 200
