@@ -70,6 +70,8 @@ def _source(path):
         if not len(path):
             raise PictureError('is an empty file', 'empty')
         return io.BytesIO(path)
+    if not path:
+        raise PictureError('no file name was given (an empty line)')
     if os.path.isdir(path):
         raise PictureError('is a folder, not a picture')
     if not os.path.exists(path):
