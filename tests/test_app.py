@@ -55,6 +55,9 @@ def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_
     assert result.stdout.endswith('The prediction number is: 5\n')
     ended = app('--model_dir', mlp_dir, stdin='3\n%s\n' % (tmp_path / 'nope.png'))
     assert ended.returncode == 1, 'the input ended after a picture that could not be read'
+    empty = app('--model_dir', mlp_dir, stdin='2\n\n%s\n' % PIC[5])  # it said 'no such file'
+    assert 'the path of test picture:: error: no file name was given (an empty line)\n' in (
+        empty.stdout) and empty.returncode == 1
 
 
 @pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a file name that is no UTF-8')
