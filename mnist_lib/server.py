@@ -163,6 +163,9 @@ class App(object):
                               % (kind, self.trainers[kind]))
         if self.judge is None and self.no_judge and (number == '1' or self._judged(query)):
             return wire.error(503, self.no_judge)
+        if (wire.header(head, 'content-type') or '').lower().startswith('multipart/'):
+            return wire.error(415, 'the upload is a form (multipart); send the picture file '
+                              'itself as the body, as the page does')
         if 'transfer-encoding' in head.headers or head.length is None:
             return wire.error(411, 'send the picture with a Content-Length')
         if head.length > MAX_BODY:

@@ -91,6 +91,8 @@ def test_bad_requests_and_the_server_keeps_serving(url, tmp_path):
         (('/predict?model=mlp&number=2', open(PIC[1], 'rb').read()), 400, 'number'),
         (('/predict', None, 'GET'), 405, 'POST'),
         (('/', None, 'PUT'), 405, 'not allowed'),
+        (('/predict?model=mlp', b'--x\r\n' + open(PIC[1], 'rb').read(), 'POST',
+          {'Content-Type': 'multipart/form-data; boundary=x'}), 415, 'is a form'),
         (('/nothing', None), 404, 'no such page'),
         (('/web/nothing.js', None), 404, 'no such page'),
     ]
