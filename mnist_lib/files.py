@@ -51,7 +51,7 @@ def save_pngs(images, paths):
             os.chmod(tmp, 0o644)
         for path in paths:
             if os.path.isdir(path):
-                raise IsADirectoryError(errno.EISDIR, 'a folder of that name is there')
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         for tmp, path in zip(made, paths):
             os.replace(tmp, path)
     except OSError as e:

@@ -368,7 +368,10 @@ def test_a_script_stopped_while_fetching_leaves_no_part_file(tmp_path, signum):
             command('mnist_test.py', '--once', '--data_dir', data, '--model_dir', tmp_path / 'm'),
             cwd=ROOT,
             env=script_env(MNIST_MIRROR='http://127.0.0.1:%d/' % server.server_address[1]),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            # Ctrl-C as at a terminal, even where pytest runs as a background job (which
+            # starts with SIGINT ignored, and its children with it).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.time() + 120
         while not (data.is_dir() and any(n.endswith('.part') for n in os.listdir(data))):
             assert time.time() < deadline and proc.poll() is None, proc.communicate()

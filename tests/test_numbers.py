@@ -1,6 +1,7 @@
 """mnist_app.py --number, --save_input and the "not sure" notice; numbers read in process
 (the finder proposes, the committed judge and a short-trained MLP decide), and a fuzz of the
 normalisation and the finder."""
+import errno
 import io
 import os
 import re
@@ -136,8 +137,8 @@ def test_save_input_shows_the_later_reading_alone_and_writes_all_or_none(mlp_dir
     (seen / 'n_2.png').mkdir()  # in the way of the second input
     result = app('--model_dir', mlp_dir, '--number', '--save_input', seen, tmp_path / 'n.png')
     assert result.returncode == 1
-    assert result.stdout.strip() == ('%s: error: cannot write %s (a folder of that name is '
-                                     'there)' % (tmp_path / 'n.png', seen / 'n_2.png'))
+    assert result.stdout.strip() == ('%s: error: cannot write %s (%s)' % (
+        tmp_path / 'n.png', seen / 'n_2.png', os.strerror(errno.EISDIR)))
     assert (seen / 'n_1.png').read_bytes() == first  # none of this set written
     assert not [name for name in os.listdir(seen) if name.startswith('.')]
     (seen / 'n_2.png').rmdir()
