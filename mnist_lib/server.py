@@ -46,6 +46,7 @@ TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=u
 STATUS = {'empty': 400, 'too large': 413, 'unreadable': 415, 'content': 422}
 LOOPBACK_NAMES = ('localhost', '127.0.0.1', '[::1]')  # and the address it was given
 ALLOW = [('Allow', 'GET, HEAD, POST')]
+PARAMETERS = ('model', 'number', 'reject')  # of POST /predict, each at most once
 
 
 def data_uri(array):
@@ -149,6 +150,13 @@ class App(object):
                                    or origin[0].lower() != 'http://' + host.lower()):
             return wire.error(403, 'a picture sent from another site (Origin %s) is refused'
                               % ', '.join(origin)[:80])
+        for name, values in query.items():
+            if name not in PARAMETERS:
+                return wire.error(400, 'unknown parameter %r (%s)'
+                                  % (name[:40], ', '.join(PARAMETERS)))
+            if len(values) > 1:
+                return wire.error(400, 'parameter %r given %d times; give it once'
+                                  % (name, len(values)))
         kind = (query.get('model') or ['mlp'])[0]
         number = (query.get('number') or ['0'])[0]
         if kind not in self.models:
@@ -252,6 +260,8 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
     if not any(models.values()):
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
+    if host.startswith('[') and host.endswith(']'):
+        host = host[1:-1]  # an IPv6 address as a URL writes it
     try:
         sock = listen(host, port)
     except (OSError, UnicodeError) as e:

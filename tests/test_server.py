@@ -89,6 +89,10 @@ def test_bad_requests_and_the_server_keeps_serving(url, tmp_path):
         (('/predict?model=mlp', (tmp_path / 'bomb.png').read_bytes()), 413, 'too large'),
         (('/predict?model=cnn', open(PIC[1], 'rb').read()), 400, 'unknown model'),
         (('/predict?model=mlp&number=2', open(PIC[1], 'rb').read()), 400, 'number'),
+        (('/predict?model=mlp&nuber=1', open(PIC[1], 'rb').read()), 400,
+         "unknown parameter 'nuber' (model, number, reject)"),
+        (('/predict?model=lenet5&model=mlp', open(PIC[1], 'rb').read()), 400,
+         "parameter 'model' given 2 times"),
         (('/predict', None, 'GET'), 405, 'POST'),
         (('/', None, 'PUT'), 405, 'not allowed'),
         (('/predict?model=mlp', b'--x\r\n' + open(PIC[1], 'rb').read(), 'POST',
@@ -214,3 +218,12 @@ def test_the_host_it_serves_on_is_its_own(mlp_dir, running):
     port = int(server.wait_for(SERVING.replace(r'127\.0\.0\.1', r'127\.0\.0\.2'),
                                timeout=120).group(1))
     assert call('http://127.0.0.2:%d' % port, '/models')[0] == 200
+
+
+def test_an_ipv6_host_written_as_in_a_url(mlp_dir, running):
+    """--host [::1], as the URL writes it, was refused: 'cannot serve on [::1]:0'."""
+    server = running('mnist_app.py', '--serve', '--port', 0, '--host', '[::1]',
+                     '--model_dir', mlp_dir)
+    port = int(server.wait_for(SERVING.replace(r'127\.0\.0\.1', r'\[::1\]'),
+                               timeout=120).group(1))
+    assert call('http://[::1]:%d' % port, '/models')[0] == 200
