@@ -147,10 +147,8 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
         answer_text = reply('input the number of test pictures:')
         if answer_text is None:
             return 0
-        try:
-            testNum = int(answer_text)
-        except ValueError:
-            testNum = -1
+        answer_text = answer_text.strip()  # digits only: not int()'s 1_0, +3 or ٣
+        testNum = int(answer_text) if answer_text.isascii() and answer_text.isdigit() else -1
         if testNum >= 0:
             break
         print('Please type a whole number, 0 or more.')
@@ -163,7 +161,7 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
         try:
             reading = answer(testPic, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (testPic, e))
+            print('%s: error: %s' % (named(testPic), e))
             failed += 1
             continue
         preValue = recognise.answer_text(reading, number)
@@ -183,11 +181,17 @@ def batch(paths, method, number=False, save_input=None, reject=True):
         try:
             reading = answer(path, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (path, e), flush=True)
+            print('%s: error: %s' % (named(path), e), flush=True)
             failed += 1
             continue
         print('%s: %s' % (path, recognise.answer_line(reading, number)), flush=True)
     return 1 if failed else 0
+
+
+def named(path, most=200):
+    """`path` as an error line names it: a path longer than `most` characters keeps its
+    head and its end, so that a line pasted by mistake does not fill the terminal."""
+    return path if len(path) <= most else '%s...%s' % (path[:most // 2], path[-most // 4:])
 
 
 def expand(args):

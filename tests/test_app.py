@@ -35,9 +35,9 @@ def test_interactive_as_in_the_notes(mlp_dir):
 
 
 def test_interactive_reasks_bad_counts_and_takes_quoted_paths(mlp_dir):
-    result = app('--model_dir', mlp_dir, stdin='two\n-1\n1\n"%s"\n' % PIC[3])
+    result = app('--model_dir', mlp_dir, stdin='two\n-1\n1_0\n+1\n1\n"%s"\n' % PIC[3])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count('Please type a whole number, 0 or more.') == 2
+    assert result.stdout.count('Please type a whole number, 0 or more.') == 4  # 1_0 was 10
     assert result.stdout.endswith('The prediction number is: 3\n')
 
 
@@ -55,6 +55,12 @@ def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_
     assert result.stdout.endswith('The prediction number is: 5\n')
     ended = app('--model_dir', mlp_dir, stdin='3\n%s\n' % (tmp_path / 'nope.png'))
     assert ended.returncode == 1, 'the input ended after a picture that could not be read'
+    long = str(tmp_path / ('x' * 50000 + '.png'))  # a paste gone wrong: not echoed whole
+    named = app('--model_dir', mlp_dir, stdin='1\n%s\n' % long)
+    line = named.stdout.splitlines()[-1]
+    assert line.endswith('x.png: error: no such file') and len(line) < 300, line[:300]
+    assert line.startswith('input the number of test pictures:the path of test picture:%s'
+                           % long[:50])
     empty = app('--model_dir', mlp_dir, stdin='2\n\n%s\n' % PIC[5])  # it said 'no such file'
     assert 'the path of test picture:: error: no file name was given (an empty line)\n' in (
         empty.stdout) and empty.returncode == 1
