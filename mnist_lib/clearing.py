@@ -16,16 +16,15 @@ from mnist_lib.errors import PictureError
 MAX_SEEN = 500       # more connected marks than this (counted first): grid or noise, refused
 MAX_INK = 0.35       # ink over this share of the picture: a surface, not digits on paper
 SURFACE = 3.0        # marks whose strokes are this many times the writing's width: surfaces
-STROKE_LENGTH = 5    # marks this many times as long as their strokes are wide are writing
-PAGE_LINE = 0.6      # runs over this share of the picture's width are lines, and upright
-PAGE_UPRIGHT = 0.95  # runs over this share of its height (a 1 in a tight crop is not) ...
+PAGE_LINE = 0.6      # level runs over this share of the picture's width are lines ...
 FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its sides, and
 FRAMES = 50          # ... a frame holds a mark (looked for among this many of the largest)
 LINE = 1.2           # ... and, once H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
-BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
-FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
-FAINT_INK = 2.0      # ... of it, and the typical mark is under FAINT_INK times it (faint)
+BOLD = 1.6           # ink this many times as strong as other ink is another pen's: marks BOLD
+                     # times the typical mark are print, and writing whose typical mark is
+                     # under BOLD times the threshold is faint; print held the threshold up
+FAINT = 0.7          # ... if without it the threshold is under FAINT of it
 GROWTH = 5.0         # ... unless the marks would grow this many times: paper, not strokes
 
 
@@ -46,9 +45,8 @@ def clear(work):
         ink, mask = _without_surface(contrast, threshold, ink, mask,
                                      np.isin(labels, surfaces + 1))
         labels, boxes = _counted(mask)
-    frames = _frames(labels, boxes)  # a box drawn around the digits: its sides are lines
-    mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, mask.shape[0] * PAGE_UPRIGHT,
-                                   boxes)
+    mask, lines = marks.drop_lines(mask, mask.shape[1] * PAGE_LINE, np.inf, boxes)
+    frames = _frames(labels, boxes, lines)  # a box around the digits: its sides are lines
     for x0, y0, x1, y1 in frames:  # each looked at in its own box, and a little around
         a, b = max(x0 - marks.SLIVER - 1, 0), max(y0 - marks.SLIVER - 1, 0)
         around = (slice(b, y1 + marks.SLIVER + 1), slice(a, x1 + marks.SLIVER + 1))
@@ -63,11 +61,6 @@ def clear(work):
     if faint is not None:
         ink, mask = faint
         labels, boxes = marks.marks(mask)
-    curved = [b[3] - b[1] for b in boxes if not marks.straight(b)]
-    if curved:  # a broken margin line down the page, far taller than the marks not straight
-        mask, labels, boxes = _straight_lines(  # (level ones may hold touching digits)
-            mask, lines, labels, boxes, np.inf,
-            max(mask.shape[0] * PAGE_UPRIGHT, UPRIGHT_LINE * max(curved)))
     height = marks.typical_height(boxes)
     mask, more = marks.drop_lines(mask, LINE * height, UPRIGHT_LINE * height, boxes)
     if more.any():
@@ -133,18 +126,19 @@ def _surfaces(labels, boxes):
     widths = marks.stroke_widths(labels, len(boxes))
     sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
     curved = np.array([not marks.straight(b) for b in boxes], bool)
-    strokes = widths[(sides >= STROKE_LENGTH * widths) & curved]
+    strokes = widths[(sides >= marks.STRAIGHT * widths) & curved]
     if not len(strokes):
         return np.zeros(0, int)
-    return np.flatnonzero((widths > SURFACE * np.median(strokes)) & (sides >= STROKE_LENGTH
-                                                                       * np.median(strokes)))
+    return np.flatnonzero((widths > SURFACE * np.median(strokes))
+                          & (sides >= marks.STRAIGHT * np.median(strokes)))
 
 
-def _frames(labels, boxes):
+def _frames(labels, boxes, lines):
     """The boxes of the marks, among the FRAMES largest, that hold another mark inside their
-    box and have sides: runs FRAME_SIDE of their width along their top or bottom, and of
-    their height along their left or right, both (a drawn box, a form field, a cell around
-    the digits; not a 7 over a 1)."""
+    box or a level line across the page (among `lines`), and have sides: runs FRAME_SIDE of
+    their width along their top or bottom, and of their height along their left or right,
+    both (a drawn box, a form field, a cell around the digits, the page's own edges; not a 7
+    over a 1, nor a 1 in a tight crop)."""
     if not boxes:
         return []
     b = np.array(boxes)
@@ -153,9 +147,11 @@ def _frames(labels, boxes):
     for i in sorted(largest):
         x0, y0, x1, y1 = boxes[i]
         inside = (b[:, 0] > x0) & (b[:, 1] > y0) & (b[:, 2] < x1) & (b[:, 3] < y1)
-        if inside.any():
+        held = lines[y0:y1, x0:x1]
+        if inside.any() or held.any():
             own = labels[y0:y1, x0:x1] == i + 1
-            if _has_side(own) and _has_side(own.T):
+            if ((inside.any() or (own & held).any()) and _has_side(own)
+                    and _has_side(own.T)):
                 found.append(boxes[i])
     return found
 
@@ -189,7 +185,7 @@ def _without_surface(contrast, before, ink, mask, surface):
 
 def _faint_writing(contrast, before, mask, taken, labels, count):
     """(ink, mask) with faint writing made whole, or None. Writing is faint when its typical
-    mark (the one holding the median ink pixel: not a speck) is under FAINT_INK times the
+    mark (the one holding the median ink pixel: not a speck) is under BOLD times the
     picture's threshold `before`. What was `taken` (lines, surfaces) and marks BOLD times as
     strong as the typical mark (a printed box, a question number) may then have held the
     threshold up and broken its strokes into pieces: the threshold is chosen again without
@@ -205,7 +201,7 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
     typical = np.median(strength[labels[mask]])  # the mark holding the median ink pixel
     strong = strength > BOLD * typical
     strong[0] = False
-    if typical >= FAINT_INK * before or not strong.any() and not taken.any():
+    if typical >= BOLD * before or not strong.any() and not taken.any():
         return None
     outside = smooth[~marks.grow(marks.grow(taken | strong[labels]))]
     if not outside.size or outside.max() <= 0:
@@ -219,8 +215,8 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
     lower &= np.isin(joined, kept)
     if lower.sum() > GROWTH * mask.sum():  # the paper's grain or grid, not faint strokes
         return None
-    lower, _ = marks.drop_lines(lower, lower.shape[1] * PAGE_LINE,  # ruled lines it showed
-                                lower.shape[0] * PAGE_UPRIGHT, [boxes[k - 1] for k in kept if k])
+    lower, _ = marks.drop_lines(lower, lower.shape[1] * PAGE_LINE, np.inf,  # ruled lines
+                                [boxes[k - 1] for k in kept if k])             # it showed
     joined, _ = marks.marks(lower)
     lower &= np.isin(joined, np.unique(joined[mask & lower]))
     return paper.ink_of(*contrast, threshold=threshold)[0], mask | lower

@@ -9,7 +9,8 @@ from mnist_lib.errors import BlankPicture, PictureError
 MAX_RUNS = 200000  # more ink runs than this: noise, not writing
 SLIVER = 2  # marks lying within this many pixels of a line are part of it
 TILTS = np.arange(-4.0, 4.01, 0.5)  # degrees off level (or upright) a ruled line may lie
-STRAIGHT = 6  # marks this many times as long as wide are straight strokes
+STRAIGHT = 5  # marks this many times as long as wide are straight strokes (as long as their
+              # strokes are wide: writing, clearing.py)
 PIECE = 0.3  # marks under this share of the tallest are pieces, not whole digits
 
 

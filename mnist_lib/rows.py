@@ -9,8 +9,10 @@ import collections
 import numpy as np
 from PIL import Image
 
-SLANT_MIN = 6.0     # degrees: rows slanted less than this are read as they are ...
-SLANT_MAX = 60.0    # ... and rows slanted more than this are not turned
+from mnist_lib import marks
+
+SLANT_MAX = 60.0    # degrees: rows slanted more than this are not turned (nor those slanted
+                    # no more than a ruled line may lie: marks.TILTS)
 ROW_SPREAD = 0.3    # marks whose centres lie within this * H of one straight line: one row
 ROW_MIN = 3         # a slant is measured on this many digit-sized marks at least
 
@@ -31,7 +33,7 @@ def slant(boxes, height):
         rows = [r for r in level_rows(boxes) if len(r) >= 2]
         if sum(len(r) for r in rows) >= ROW_MIN:
             angle = _line_angle([centres[r] for r in rows], height)
-    if angle is None or abs(angle) < SLANT_MIN or abs(angle) > SLANT_MAX:
+    if angle is None or abs(angle) <= marks.TILTS.max() or abs(angle) > SLANT_MAX:
         return 0.0
     return angle
 

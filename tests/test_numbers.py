@@ -404,6 +404,33 @@ def test_a_tiny_picture_is_read_as_a_larger_one(find):
     assert min(b[0] for b in boxes) < 0.2 * small.width  # the 7 at the left is read
 
 
+def test_a_1_in_a_crop_as_tall_as_it_is_read(find):
+    """A number cropped to its ink, the 1 touching the crop's top and bottom: the 1 was taken
+    for a line down the page (a run over 0.95 of the picture's height) and left unread. A
+    page's edge is a line where it meets one across the page (test_a_picture_without_a_number
+    _is_an_answer's block), not by its length alone."""
+    page = np.full((400, 900), 255, np.uint8)
+    one = Image.new('L', (60, 199), 255)  # a 1 written upright, as tall as MNIST's 5 and 7
+    ImageDraw.Draw(one).line([(30, 0), (33, 198)], fill=0, width=22)
+    page[50:249, 40:100] = np.asarray(one)
+    x = 130
+    for ch in '57':
+        digit = np.asarray(Image.open(os.path.join(ROOT, 'pic', ch + '.png')).convert('L'))
+        ink = digit < 128
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        digit = digit[rows[0]:rows[-1] + 1, cols[0] - 5:cols[-1] + 5]  # tops in line
+        region = page[50:50 + digit.shape[0], x:x + digit.shape[1]]
+        np.minimum(region, digit, out=region)
+        x += digit.shape[1] + 30
+    ink = page < 128
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    tight = Image.fromarray(page[rows[0]:rows[-1] + 1, cols[0] - 20:cols[-1] + 21])
+    inputs, boxes = find(tight)
+    assert len(inputs) == 3
+    check_boxes(tight, boxes)
+    assert boxes[0][0] < 0.15 * tight.width  # the 1 at the left is read
+
+
 @pytest.mark.parametrize('style, seed', [('photo', 0), ('thin', 1)])
 def test_paper_in_shadow_is_paper(find, style, seed):
     """A number cropped tight from a photo whose light falls off to one side (a vignette, a
