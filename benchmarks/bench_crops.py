@@ -2,6 +2,7 @@
 
     python benchmarks/bench_crops.py                  # LeNet-5 in model/lenet5/
     python benchmarks/bench_crops.py --kind mlp       # the MLP in model/
+    python benchmarks/bench_crops.py --margin 0       # cropped to the digits' own boxes
 
 Each one-row number of ../shared/numbers_dev that the app reads right as it is, cropped to
 the boxes of its digits with a margin of MARGIN digit heights, then scaled (never enlarged)
@@ -27,8 +28,9 @@ MARGIN = 0.4
 HEIGHTS = (None, 60, 40, 28)  # None: the crop at the size it has
 
 
-def crops(model, judge, items):
-    """[(crop [H, W, 3] uint8, digit height px, name, label)] of the numbers read right."""
+def crops(model, judge, items, margin=MARGIN):
+    """[(crop [H, W, 3] uint8, digit height px, name, label)] of the numbers read right,
+    cropped with `margin` digit heights around their digits."""
     found = []
     for path, label in items:
         reading = recognise.read(path, model, number=True, judge=judge)
@@ -38,7 +40,7 @@ def crops(model, judge, items):
         scale = np.array([rgb.shape[1] / width, rgb.shape[0] / height] * 2)
         boxes = np.round(np.array(reading.boxes) * scale).astype(int)  # in the copy's pixels
         height = float(np.median(boxes[:, 3] - boxes[:, 1]))
-        m = int(MARGIN * height)
+        m = int(margin * height)
         x0, y0 = max(boxes[:, 0].min() - m, 0), max(boxes[:, 1].min() - m, 0)
         x1, y1 = boxes[:, 2].max() + m, boxes[:, 3].max() + m
         found.append((np.uint8(255 * rgb[y0:y1, x0:x1]), height, os.path.basename(path), label))
@@ -49,11 +51,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--kind', choices=['lenet5', 'mlp'], default='lenet5')
     parser.add_argument('--model_dir', help='its checkpoints (default: the model\'s own)')
+    parser.add_argument('--margin', type=float, default=MARGIN,
+                        help='room around the digits, in digit heights (default %(default)s)')
     args = parser.parse_args()
     tf1()
     model, judge = mnist_app.open_model(args.kind, args.model_dir), judge_lib.Judge()
     items = bench_app.real_numbers()['one row']
-    found = crops(model, judge, items)
+    found = crops(model, judge, items, args.margin)
     print('%s: %d of %d one-row numbers read right as they are; cropped to them:'
           % (args.kind, len(found), len(items)))
     with tempfile.TemporaryDirectory() as folder:

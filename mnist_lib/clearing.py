@@ -21,10 +21,9 @@ FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its
 FRAMES = 50          # ... a frame holds a mark (looked for among this many of the largest)
 LINE = 1.2           # ... and, once H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
-BOLD = 1.6           # ink this many times as strong as other ink is another pen's: marks BOLD
-                     # times the typical mark are print, and writing whose typical mark is
-                     # under BOLD times the threshold is faint; print held the threshold up
-FAINT = 0.7          # ... if without it the threshold is under FAINT of it
+BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
+FAINT = 0.7          # ... held the threshold up if without it the threshold is under FAINT
+FAINT_INK = 2.0      # ... of it, and the typical mark is under FAINT_INK times it (faint)
 GROWTH = 5.0         # ... unless the marks would grow this many times: paper, not strokes
 
 
@@ -185,7 +184,7 @@ def _without_surface(contrast, before, ink, mask, surface):
 
 def _faint_writing(contrast, before, mask, taken, labels, count):
     """(ink, mask) with faint writing made whole, or None. Writing is faint when its typical
-    mark (the one holding the median ink pixel: not a speck) is under BOLD times the
+    mark (the one holding the median ink pixel: not a speck) is under FAINT_INK times the
     picture's threshold `before`. What was `taken` (lines, surfaces) and marks BOLD times as
     strong as the typical mark (a printed box, a question number) may then have held the
     threshold up and broken its strokes into pieces: the threshold is chosen again without
@@ -201,7 +200,7 @@ def _faint_writing(contrast, before, mask, taken, labels, count):
     typical = np.median(strength[labels[mask]])  # the mark holding the median ink pixel
     strong = strength > BOLD * typical
     strong[0] = False
-    if typical >= BOLD * before or not strong.any() and not taken.any():
+    if typical >= FAINT_INK * before or not strong.any() and not taken.any():
         return None
     outside = smooth[~marks.grow(marks.grow(taken | strong[labels]))]
     if not outside.size or outside.max() <= 0:
