@@ -18,7 +18,8 @@ MAX_INK = 0.35       # ink over this share of the picture: a surface, not digits
 SURFACE = 3.0        # marks whose strokes are this many times the writing's width: surfaces
 PAGE_LINE = 0.6      # level runs over this share of the picture's width are lines ...
 FRAME_SIDE = 0.85    # runs over this share of a frame's width or height are its sides, and
-FRAMES = 50          # ... a frame holds a mark (looked for among this many of the largest)
+FRAMES = 50          # ... a frame holds a mark or a line across the page (looked for among
+                     # this many of the largest)
 LINE = 1.2           # ... and, once H is known, runs over LINE * H
 UPRIGHT_LINE = 1.6   # ... and upright runs over UPRIGHT_LINE * H
 BOLD = 1.6           # marks this many times as strong as the typical mark are print; it
