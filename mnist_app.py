@@ -24,7 +24,6 @@ if __name__ == '__main__':  # before TensorFlow is imported: see mnist_lib/quiet
     from mnist_lib import quiet
     quiet.hush()
 
-import glob
 import os
 import sys
 
@@ -41,6 +40,7 @@ from mnist_lib import files
 from mnist_lib import judge as judge_lib
 from mnist_lib import model
 from mnist_lib import picture
+from mnist_lib import prompts
 from mnist_lib import recognise
 from mnist_lib import server
 
@@ -112,29 +112,6 @@ def answer(path, method, number=False, save_input=None, reject=True):
     return reading
 
 
-def ask(prompt):
-    """input(), with the end of input or Ctrl-C as None."""
-    try:
-        return input(prompt)
-    except (EOFError, KeyboardInterrupt):
-        print()
-        return None
-    except NotImplementedError:  # IPython's StdinNotImplementedError: a kernel without stdin
-        raise errors.UsageError('nothing can be typed here: give the answers as '
-                                'application(lines=[...]), or the pictures as arguments')
-
-
-def answers(lines):
-    """An ask() that answers with `lines` in turn, shown after their prompts, then None."""
-    lines = iter(lines)
-
-    def ask_given(prompt):
-        line = next(lines, None)
-        print(prompt + ('' if line is None else line))
-        return line
-    return ask_given
-
-
 def application(method=picture.DEFAULT, number=False, save_input=None, lines=None,
                 reject=True):
     """The notes' interactive loop. Returns the exit status.
@@ -142,7 +119,7 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
     `lines` (strings), when given, are the answers instead of what is typed: in a notebook,
     where no one may be at a keyboard.
     """
-    reply = ask if lines is None else answers(lines)
+    reply = prompts.ask if lines is None else prompts.answers(lines)
     while True:
         answer_text = reply('input the number of test pictures:')
         if answer_text is None:
@@ -161,7 +138,7 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
         try:
             reading = answer(testPic, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (named(testPic), e))
+            print('%s: error: %s' % (prompts.named(testPic), e))
             failed += 1
             continue
         preValue = recognise.answer_text(reading, number)
@@ -181,30 +158,11 @@ def batch(paths, method, number=False, save_input=None, reject=True):
         try:
             reading = answer(path, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (named(path), e), flush=True)
+            print('%s: error: %s' % (prompts.named(path), e), flush=True)
             failed += 1
             continue
         print('%s: %s' % (path, recognise.answer_line(reading, number)), flush=True)
     return 1 if failed else 0
-
-
-def named(path, most=200):
-    """`path` as an error line names it: a path longer than `most` characters keeps its
-    head and its end, so that a line pasted by mistake does not fill the terminal."""
-    return path if len(path) <= most else '%s...%s' % (path[:most // 2], path[-most // 4:])
-
-
-def expand(args):
-    """The pictures named: a pattern that the shell passed on as it is (cmd and PowerShell do
-    not expand `pic/*.png`) is expanded here, sorted. One that matches nothing stays, to be
-    reported as missing."""
-    paths = []
-    for arg in args:
-        matches = []
-        if any(c in arg for c in '*?[') and not os.path.exists(arg):
-            matches = sorted(glob.glob(os.path.expanduser(arg)))
-        paths.extend(matches or [arg])
-    return paths
 
 
 def serve(argv):
@@ -271,7 +229,7 @@ def main(argv):
     if (FLAGS.reject or FLAGS.number) and FLAGS.preprocess == picture.DEFAULT:
         the_judge()  # a missing judge is said at once, not at the first picture
     if len(argv) > 1:
-        return batch(expand(argv[1:]), FLAGS.preprocess, FLAGS.number, FLAGS.save_input,
+        return batch(prompts.expand(argv[1:]), FLAGS.preprocess, FLAGS.number, FLAGS.save_input,
                      FLAGS.reject)
     return application(FLAGS.preprocess, FLAGS.number, FLAGS.save_input, reject=FLAGS.reject)
 
