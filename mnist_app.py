@@ -138,7 +138,7 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
         try:
             reading = answer(testPic, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (prompts.named(testPic), e))
+            print('%s: error: %s' % (errors.named(testPic), e))
             failed += 1
             continue
         preValue = recognise.answer_text(reading, number)
@@ -158,7 +158,7 @@ def batch(paths, method, number=False, save_input=None, reject=True):
         try:
             reading = answer(path, method, number, save_input, reject)
         except picture.PictureError as e:
-            print('%s: error: %s' % (prompts.named(path), e), flush=True)
+            print('%s: error: %s' % (errors.named(path), e), flush=True)
             failed += 1
             continue
         print('%s: %s' % (path, recognise.answer_line(reading, number)), flush=True)
@@ -210,7 +210,8 @@ def main(argv):
             files.check_writable(FLAGS.save_input)
         except OSError as e:
             raise errors.UsageError('cannot write pictures into --save_input %s (%s)'
-                                    % (FLAGS.save_input, e.strerror or e))
+                                    % (errors.named(FLAGS.save_input),
+                                       errors.named(str(e.strerror or e))))
     if FLAGS.export:
         export.check_target(FLAGS.export, FLAGS.overwrite,
                             FLAGS.model_dir or MODELS[FLAGS.model].model_dir)

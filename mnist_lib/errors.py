@@ -41,6 +41,12 @@ class LayoutError(PictureError):
     noise) hold however it is turned."""
 
 
+def named(path, most=200):
+    """`path` as an error line names it: a path longer than `most` characters keeps its
+    head and its end, so that a line pasted by mistake does not fill the terminal."""
+    return path if len(path) <= most else '%s...%s' % (path[:most // 2], path[-most // 4:])
+
+
 def first_line(error):
     """The first telling line of an exception's message (TensorFlow's run on for pages, and
     a failed graph op's begin with where the op was made: 'Graph execution error:'; a failed

@@ -3,7 +3,9 @@ import errno
 import os
 import tempfile
 
-from mnist_lib.errors import UsageError
+from PIL import PngImagePlugin
+
+from mnist_lib.errors import UsageError, named
 
 
 def check_writable(folder):
@@ -32,9 +34,10 @@ def save_png(im, path):
     save_pngs([im], [path])
 
 
-def save_pngs(images, paths):
+def save_pngs(images, paths, text=None):
     """Writes PIL pictures as PNGs to `paths`, all or none: each to a temporary name beside
-    its path first; once all are written, each is renamed into place.
+    its path first; once all are written, each is renamed into place. `text`: PNG text
+    chunks ({keyword: text}) written into each, before its pixels.
 
     Raises UsageError, naming the file, when one cannot be: a folder that takes no files, a
     folder of that name, or (Windows) a picture of that name open in another program, which
@@ -42,12 +45,15 @@ def save_pngs(images, paths):
     """
     made = []
     path = paths[0] if paths else ''
+    info = PngImagePlugin.PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value)
     try:
         for im, path in zip(images, paths):
             fd, tmp = tempfile.mkstemp(prefix='.save-', dir=os.path.dirname(path) or '.')
             made.append(tmp)
             with os.fdopen(fd, 'wb') as f:
-                im.save(f, 'PNG')
+                im.save(f, 'PNG', pnginfo=info)
             os.chmod(tmp, 0o644)
         for path in paths:
             if os.path.isdir(path):
@@ -56,7 +62,7 @@ def save_pngs(images, paths):
             os.replace(tmp, path)
     except OSError as e:
         raise UsageError('cannot write %s (%s)%s' % (
-            path, e.strerror or e, '; is it open in another program?'
+            named(path), e.strerror or e, '; is it open in another program?'
             if isinstance(e, PermissionError) else ''))
     finally:
         for tmp in made:

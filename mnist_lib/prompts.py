@@ -2,12 +2,17 @@
 list in a notebook), and the picture paths given on the command line."""
 import glob
 import os
+import sys
 
 from mnist_lib import errors
 
 
 def ask(prompt):
-    """input(), with the end of input or Ctrl-C as None."""
+    """input(), with the end of input or Ctrl-C as None. Bytes that are no text in the
+    terminal's encoding (a path in another one, pasted) are kept as Python keeps such file
+    names (surrogateescape), not a UnicodeDecodeError."""
+    if getattr(sys.stdin, 'errors', None) == 'strict' and hasattr(sys.stdin, 'reconfigure'):
+        sys.stdin.reconfigure(errors='surrogateescape')
     try:
         return input(prompt)
     except (EOFError, KeyboardInterrupt):
@@ -19,20 +24,21 @@ def ask(prompt):
 
 
 def answers(lines):
-    """An ask() that answers with `lines` in turn, shown after their prompts, then None."""
+    """An ask() that answers with `lines` in turn, shown after their prompts, then None.
+    A line may also be a number (the count) or a path object or bytes (a picture's path)."""
     lines = iter(lines)
 
     def ask_given(prompt):
         line = next(lines, None)
+        if line is not None and not isinstance(line, str):
+            try:
+                line = str(line) if isinstance(line, (int, float)) else os.fsdecode(line)
+            except TypeError:
+                raise errors.UsageError('lines=[...] holds %r: give the count and the paths '
+                                        'as strings' % (line,))
         print(prompt + ('' if line is None else line))
         return line
     return ask_given
-
-
-def named(path, most=200):
-    """`path` as an error line names it: a path longer than `most` characters keeps its
-    head and its end, so that a line pasted by mistake does not fill the terminal."""
-    return path if len(path) <= most else '%s...%s' % (path[:most // 2], path[-most // 4:])
 
 
 def expand(args):

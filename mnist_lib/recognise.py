@@ -16,6 +16,7 @@
 import collections
 import os
 import time
+import warnings
 
 import numpy as np
 from PIL import Image
@@ -26,7 +27,7 @@ from mnist_lib import digits as digit_finder
 from mnist_lib import files
 from mnist_lib import judge as judge_lib
 from mnist_lib import picture
-from mnist_lib.errors import UsageError
+from mnist_lib.errors import UsageError, named
 
 # "Not sure" when the best probability is under UNSURE_BELOW; then the runner-up is named.
 # (At 0.8 or more, the runner-up has at most 0.2: "the two best are close" is the same
@@ -35,6 +36,7 @@ from mnist_lib.errors import UsageError
 # its 110 errors and 1.3% of its right answers.
 UNSURE_BELOW = 0.8
 ENLARGE = 10  # --save_input pictures: 280x280, each input pixel a 10x10 square
+MARK = ('Software', 'mnist_app.py --save_input')  # a PNG text chunk in each: written here
 JUDGED_BELOW = judge_lib.THRESHOLD  # the judge's "one whole digit" under this: not a digit
 NOT_A_DIGIT = 'not a digit'
 NOT_A_NUMBER = 'not a number'
@@ -252,11 +254,12 @@ def input_png(array):
 
 def save_inputs(reading, folder, name, number=False, source=None):
     """Writes the inputs as `<name>.png`, or `<name>_<k>.png` (k from 1) in number mode, all
-    or none, into `folder` (made if missing). What an earlier picture of the same name left
-    there and this one does not write (`<name>_<k>.png` past this one's count; `<name>.png`
-    of a blank picture) is removed: the folder shows this reading alone. Returns the paths
-    written. Raises UsageError, naming the file, where one cannot be written or is the
-    picture `source` itself."""
+    or none, into `folder` (made if missing), each marked as written here (MARK). What an
+    earlier picture of the same name left there and this one does not write
+    (`<name>_<k>.png` past this one's count; `<name>.png` of a blank picture) is removed: the
+    folder shows this reading alone. A file that this did not write is never written over
+    nor removed. Returns the paths written. Raises UsageError, naming the file, where one
+    cannot be written, is the picture `source` itself, or is a file this did not write."""
     def path(k):
         return os.path.join(folder, '%s_%d.png' % (name, k) if number else '%s.png' % name)
 
@@ -266,19 +269,35 @@ def save_inputs(reading, folder, name, number=False, source=None):
     for where in written:
         if own(where):
             raise UsageError('--save_input would write over the picture itself (%s): give it '
-                             'another folder' % where)
+                             'another folder' % named(where))
+        if os.path.isfile(where) and not ours(where):
+            raise UsageError('--save_input would write over %s, a file it did not write: give '
+                             'it another folder' % named(where))
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as e:
-        raise UsageError('cannot write pictures into %s (%s)' % (folder, e.strerror or e))
-    files.save_pngs([input_png(array) for array in reading.inputs], written)
+        raise UsageError('cannot write pictures into %s (%s)' % (named(folder),
+                                                                  e.strerror or e))
+    files.save_pngs([input_png(array) for array in reading.inputs], written, dict([MARK]))
     stale = []
     if number:
-        while os.path.isfile(path(len(written) + len(stale) + 1)):
+        while ours(path(len(written) + len(stale) + 1)):
             stale.append(path(len(written) + len(stale) + 1))
-    elif not written and os.path.isfile(path(1)):
+    elif not written and ours(path(1)):
         stale.append(path(1))
     for where in stale:
         if not own(where):
             os.remove(where)
     return written
+
+
+def ours(path):
+    """Whether `path` is a PNG that save_inputs wrote: it carries MARK (read from the file's
+    head, before its pixels: nothing is decoded)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            with Image.open(path, formats=['PNG']) as im:
+                return im.info.get(MARK[0]) == MARK[1]
+    except Exception:  # missing, a folder, not a PNG, damaged: not one of ours
+        return False

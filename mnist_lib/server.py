@@ -267,7 +267,8 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
     except (OSError, UnicodeError) as e:
         raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
                                                          or e))
-    loopback = ipaddress.ip_address(sock.getsockname()[0].split('%')[0]).is_loopback
+    address = ipaddress.ip_address(sock.getsockname()[0].split('%')[0])
+    loopback = (getattr(address, 'ipv4_mapped', None) or address).is_loopback  # ::ffff:127.x
     shown = host if ':' not in host else '[%s]' % host
     loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge,
                                       shown), BUSY, connection_cap())

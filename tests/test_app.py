@@ -2,12 +2,13 @@
 import os
 import re
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ANSWER, PIC, app, run_script, script_env
+from conftest import ANSWER, PIC, TIMEOUT, app, command, run_script, script_env
 from mnist_lib import picture
 
 
@@ -76,6 +77,23 @@ def test_names_the_terminal_cannot_show_are_escaped_not_a_traceback(mlp_dir, tmp
         result = app('--model_dir', mlp_dir, *odd, env=script_env(PYTHONIOENCODING=encoding))
         assert result.returncode == 0 and 'Traceback' not in result.stderr, result.stderr
         assert len(re.findall(r': 3 \(', result.stdout)) == 2, result.stdout
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a file name that is no UTF-8')
+def test_a_typed_path_that_is_no_text_in_the_terminals_encoding(mlp_dir, tmp_path):
+    """The dialogue where the terminal's input is strict UTF-8 (en_US.UTF-8 is; C.UTF-8 is
+    not): a path pasted in another encoding was a UnicodeDecodeError traceback."""
+    name = os.fsencode(str(tmp_path)) + b'/bad\xffname.png'
+    shutil.copy(PIC[3], name)
+    result = subprocess.run(
+        command('mnist_app.py', '--model_dir', mlp_dir), capture_output=True, timeout=TIMEOUT,
+        input=b'2\n' + name + b'\nmissing\xfe.png\n',
+        env=script_env(PYTHONIOENCODING='utf-8:strict'))
+    out = result.stdout.decode('utf-8')
+    assert 'Traceback' not in result.stderr.decode('utf-8', 'replace') and (
+        result.returncode == 1), result.stderr
+    assert 'The prediction number is: 3\n' in out, out
+    assert out.endswith('the path of test picture:missing\\udcfe.png: error: no such file\n')
 
 
 def make_bad_pictures(folder):

@@ -84,8 +84,9 @@ def lessons(tmp_path_factory, data_dir):
         'restore_model()': 'print("digit", mnist_app.restore_model(mnist_app.pre_pic('
                            '"pic/3.png")))',
         'pre_pic() of no file': 'mnist_app.pre_pic("nosuch.png")',
-        'application()': 'print("status", mnist_app.application(lines=["2", "pic/1.png", '
-                         '"pic/7.png"]))',
+        'application()': 'import pathlib\n'  # the count as a number, a path as a Path
+                         'print("status", mnist_app.application(lines=[2, "pic/1.png", '
+                         'pathlib.Path("pic/7.png")]))',
         'end': 'print("kernel", os.getpid(), os.getpid() == kernel, '
                'os.path.samestat(stderr, os.fstat(2)))\n'
                'try:\n    os.waitpid(-1, os.WNOHANG)\n    print("a child process")\n'

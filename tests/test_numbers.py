@@ -182,6 +182,45 @@ def test_save_input_never_writes_over_a_picture_and_one_failure_stops_no_batch(m
     assert sorted(os.listdir(seen)) == ['5.png', long.name]
 
 
+def test_save_input_never_writes_over_nor_removes_a_file_it_did_not_write(mlp_dir, tmp_path):
+    """Pictures named scan.png, scan_1.png, ... in the folder --save_input writes into: the
+    inputs of scan.png went over scan_1.png before it was read (its answer was then a reading
+    of the app's own 28x28), and the clean-up of an earlier reading's inputs removed
+    scan_2.png and scan_3.png, and photo.png beside a blank photo.jpg: the user's own."""
+    mine = tmp_path / 'mine'
+    mine.mkdir()
+    mnist_number('20').save(mine / 'scan.png')
+    for name, digit in (('scan_1.png', 7), ('photo.png', 7)):
+        shutil.copy(PIC[digit], mine / name)
+    Image.new('RGB', (200, 200), 'white').save(mine / 'photo.jpg')  # blank: no input
+    result = app('--model_dir', mlp_dir, '--number', '--save_input', mine, mine / 'scan.png',
+                 mine / 'scan_1.png')
+    assert result.returncode == 1 and 'Traceback' not in result.stderr, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ('%s: error: --save_input would write over %s, a file it did not '
+                        'write: give it another folder' % (mine / 'scan.png', mine / 'scan_1.png'))
+    assert lines[1].startswith('%s: 7 (' % (mine / 'scan_1.png')), lines
+    (mine / 'scan_1.png').rename(mine / 'scan_2.png')
+    shutil.copy(PIC[2], mine / 'scan_3.png')
+    before = {p.name: p.read_bytes() for p in mine.iterdir()}
+    result = app('--model_dir', mlp_dir, '--save_input', mine, mine / 'photo.jpg')
+    assert result.returncode == 0 and result.stdout.startswith(
+        '%s: not a digit' % (mine / 'photo.jpg')), result.stdout
+    shutil.copy(PIC[7], tmp_path / 'scan.png')  # one digit: it writes scan_1.png
+    result = app('--model_dir', mlp_dir, '--number', '--save_input', mine, tmp_path / 'scan.png')
+    assert result.returncode == 0 and result.stdout.startswith(
+        '%s: 7 (' % (tmp_path / 'scan.png')), result.stdout
+    after = {p.name: p.read_bytes() for p in mine.iterdir()}
+    assert after.pop('scan_1.png') and after == before
+    seen = tmp_path / 'seen'  # what it wrote itself, it still replaces and removes
+    assert app('--model_dir', mlp_dir, '--number', '--save_input', seen,
+               mine / 'scan.png').returncode == 0
+    assert sorted(os.listdir(seen)) == ['scan_1.png', 'scan_2.png']
+    assert app('--model_dir', mlp_dir, '--number', '--save_input', seen,
+               tmp_path / 'scan.png').returncode == 0
+    assert sorted(os.listdir(seen)) == ['scan_1.png']
+
+
 def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
     """A scribble the model is unsure of (found by trying a few) gets the notice, when the
     judge is not asked (it would rather say 'not a digit')."""

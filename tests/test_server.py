@@ -210,11 +210,12 @@ def test_port_in_use_is_a_one_line_error(url, models_dir):
     assert last.startswith('mnist_app.py: error: cannot serve on 127.0.0.1:%s' % port), last
 
 
-def ipv6_loopback():
-    """Whether this machine can listen on ::1 (a container may have IPv6 off)."""
+def ipv6_listens(address):
+    """Whether this machine can listen on the IPv6 `address` (a container may have IPv6 off;
+    a v4-mapped address needs a dual-stack socket)."""
     try:
         with socket.socket(socket.AF_INET6) as s:
-            s.bind(('::1', 0))
+            s.bind((address, 0))
         return True
     except OSError:
         return False
@@ -224,12 +225,18 @@ def ipv6_loopback():
     pytest.param('127.0.0.2', marks=pytest.mark.skipif(
         not sys.platform.startswith('linux'), reason='Linux only: a loopback address there')),
     pytest.param('[::1]', marks=pytest.mark.skipif(
-        not ipv6_loopback(), reason='this machine has no IPv6 loopback'))])
+        not ipv6_listens('::1'), reason='this machine has no IPv6 loopback')),
+    pytest.param('[::ffff:127.0.0.1]', marks=pytest.mark.skipif(
+        not ipv6_listens('::ffff:127.0.0.1'), reason='this machine has no dual-stack IPv6'))])
 def test_the_host_it_serves_on_is_its_own(mlp_dir, running, host):
     """--host 127.0.0.2 printed its URL, then refused every request to it (403); --host [::1],
-    as a URL writes it, was refused: 'cannot serve on [::1]:0'."""
+    as a URL writes it, was refused: 'cannot serve on [::1]:0'; --host ::ffff:127.0.0.1 (this
+    computer, as IPv6 writes 127.0.0.1) was taken for a public address: a warning, and any
+    Host header answered. Each is this computer only: another Host is refused."""
     server = running('mnist_app.py', '--serve', '--port', 0, '--host', host,
                      '--model_dir', mlp_dir)
     port = int(server.wait_for(SERVING.replace(r'127\.0\.0\.1', re.escape(host)),
                                timeout=120).group(1))
-    assert call('http://%s:%d' % (host, port), '/models')[0] == 200
+    url = 'http://%s:%d' % (host, port)
+    assert call(url, '/models', headers={'Host': 'evil.example'})[0] == 403
+    assert call(url, '/models')[0] == 200
