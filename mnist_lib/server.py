@@ -262,14 +262,14 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
                          'mnist_lenet5_backward.py) first')
     if host.startswith('[') and host.endswith(']'):
         host = host[1:-1]  # an IPv6 address as a URL writes it
+    shown = host if ':' not in host else '[%s]' % host  # (as a URL writes it)
     try:
         sock = listen(host, port)
     except (OSError, UnicodeError) as e:
-        raise UsageError('cannot serve on %s:%d (%s)' % (host, port, getattr(e, 'strerror', None)
+        raise UsageError('cannot serve on %s:%d (%s)' % (shown, port, getattr(e, 'strerror', None)
                                                          or e))
     address = ipaddress.ip_address(sock.getsockname()[0].split('%')[0])
     loopback = (getattr(address, 'ipv4_mapped', None) or address).is_loopback  # ::ffff:127.x
-    shown = host if ':' not in host else '[%s]' % host
     loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge,
                                       shown), BUSY, connection_cap())
     previous = {}
