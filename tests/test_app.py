@@ -62,6 +62,9 @@ def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_
     assert line.endswith('x.png: error: no such file') and len(line) < 300, line[:300]
     assert line.startswith('input the number of test pictures:the path of test picture:%s'
                            % long[:50])
+    odd = app('--model_dir', mlp_dir, 'new\nline.png', '\x1b[31mred.png')
+    assert odd.stdout.splitlines() == ['new\\nline.png: error: no such file',
+                                       '\\x1b[31mred.png: error: no such file'], odd.stdout
     empty = app('--model_dir', mlp_dir, stdin='2\n\n%s\n' % PIC[5])  # it said 'no such file'
     assert 'the path of test picture:: error: no file name was given (an empty line)\n' in (
         empty.stdout) and empty.returncode == 1
