@@ -270,7 +270,7 @@ def save_inputs(reading, folder, name, number=False, source=None):
         if own(where):
             raise UsageError('--save_input would write over the picture itself (%s): give it '
                              'another folder' % named(where))
-        if os.path.isfile(where) and not ours(where):
+        if os.path.lexists(where) and not os.path.isdir(where) and not ours(where):
             raise UsageError('--save_input would write over %s, a file it did not write: give '
                              'it another folder' % named(where))
     try:
@@ -293,7 +293,10 @@ def save_inputs(reading, folder, name, number=False, source=None):
 
 def ours(path):
     """Whether `path` is a PNG that save_inputs wrote: it carries MARK (read from the file's
-    head, before its pixels: nothing is decoded)."""
+    head, before its pixels: nothing is decoded). Never opens what is no regular file (a
+    FIFO would block)."""
+    if not os.path.isfile(path):
+        return False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')

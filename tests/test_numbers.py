@@ -6,6 +6,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import sys
 import zlib
 
@@ -219,6 +220,23 @@ def test_save_input_never_writes_over_nor_removes_a_file_it_did_not_write(mlp_di
     assert app('--model_dir', mlp_dir, '--number', '--save_input', seen,
                tmp_path / 'scan.png').returncode == 0
     assert sorted(os.listdir(seen)) == ['scan_1.png']
+
+
+@pytest.mark.skipif(not hasattr(os, 'mkfifo'), reason='POSIX only: a FIFO')
+def test_save_input_leaves_a_fifo_in_its_way_alone(mlp_dir, tmp_path):
+    """A FIFO where an input would go was replaced by it; one where an earlier reading's
+    input would be left over must not block the clean-up (opening it waits for a writer)."""
+    seen = tmp_path / 'seen'
+    seen.mkdir()
+    os.mkfifo(seen / '3_1.png')
+    os.mkfifo(seen / '7_2.png')
+    result = app('--model_dir', mlp_dir, '--number', '--save_input', seen, PIC[3], PIC[7],
+                 timeout=120)
+    lines = result.stdout.splitlines()
+    assert lines[0] == ('%s: error: --save_input would write over %s, a file it did not '
+                        'write: give it another folder' % (PIC[3], seen / '3_1.png')), lines
+    assert lines[1].startswith('%s: 7 (' % PIC[7]) and result.returncode == 1, lines
+    assert all(stat.S_ISFIFO(os.stat(seen / name).st_mode) for name in ('3_1.png', '7_2.png'))
 
 
 def test_unsure_line_batch_and_interactive(mlp_dir, tmp_path):
