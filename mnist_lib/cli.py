@@ -123,6 +123,8 @@ def run(main, takes_args=False, errors=()):
 
     def wrapped(argv):
         try:
+            if signal.getsignal(signal.SIGINT) is quiet.starting:  # the work begins
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             status = start(argv)
         except (UsageError,) + tuple(errors) as e:
             leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))

@@ -1,4 +1,5 @@
-"""Keeps TensorFlow's start-up log lines off a plain run; every other line of stderr passes.
+"""Keeps a script's start-up quiet: TensorFlow's log lines off a plain run (every other line of
+stderr passes), and a Ctrl-C while TensorFlow is imported one line, not a traceback.
 
 TensorFlow's native code prints its start-up lines (oneDNN, CUDA drivers, CPU
 instructions, and on a machine without a GPU a failed cuInit) while it is imported and
@@ -10,6 +11,11 @@ out-of-memory, TensorFlow's warnings and errors. The child outlives a crash of t
 so nothing written before the crash is lost.
 
 A user who sets TF_CPP_MIN_LOG_LEVEL, or passes --verbose, gets TensorFlow's lines back.
+
+Importing TensorFlow takes seconds, and a Ctrl-C then broke off the import with a traceback
+through TensorFlow's modules. hush() also makes a Ctrl-C before the script's work begins end
+it with the line the script says of a Ctrl-C later ('mnist_backward.py: interrupted.'),
+status 1; cli.run gives Ctrl-C back to Python (KeyboardInterrupt) when the work begins.
 """
 import atexit
 import os
@@ -51,9 +57,13 @@ def interactive():
 
 
 def hush(argv=None):
-    """Routes fd 2 through the filter (POSIX only, and not in a notebook's kernel: there
-    nothing changes)."""
-    if not wanted(argv) or not hasattr(os, 'fork') or interactive():
+    """Routes fd 2 through the filter (POSIX only), and a Ctrl-C to starting (not in a
+    notebook's kernel: there nothing changes)."""
+    if interactive():
+        return
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not where ignored)
+        signal.signal(signal.SIGINT, starting)
+    if not wanted(argv) or not hasattr(os, 'fork'):
         return
     sys.stderr.flush()
     read, write = os.pipe()
@@ -67,6 +77,15 @@ def hush(argv=None):
     os.dup2(write, 2)
     os.close(write)
     atexit.register(finish)
+
+
+def starting(signum, frame):
+    """Ctrl-C before the script's work begins (while TensorFlow is imported): its one line,
+    and status 1. Nothing is being written yet."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print('%s: interrupted.' % os.path.basename(sys.argv[0]), file=sys.stderr, flush=True)
+    finish()
+    os._exit(1)
 
 
 def finish():

@@ -3,8 +3,10 @@ TensorFlow's back; real errors stay visible."""
 import os
 import re
 import signal
+import subprocess
+import time
 
-from conftest import PIC, ROOT, SERVING, Running, clean_env, posix_only, run_script
+from conftest import PIC, ROOT, SERVING, Running, clean_env, command, posix_only, run_script
 
 QUIET_START = posix_only("the quiet start (a forked stderr filter)")
 
@@ -98,6 +100,20 @@ def test_server_prints_only_its_line_and_stops_on_ctrl_c(mlp_dir):
         server.kill()
     assert status == 0
     assert len(lines) == 1 and err == '', err
+
+
+@posix_only('Ctrl-C sent as SIGINT')
+def test_ctrl_c_while_tensorflow_is_imported_is_one_line(tmp_path):
+    """Importing TensorFlow takes seconds, and a Ctrl-C then was a traceback through its
+    modules (status -2). Now it is the line a Ctrl-C gets later, and status 1."""
+    for delay in (0.5, 1.0):
+        proc = subprocess.Popen(command('mnist_backward.py', '--steps', 5, '--model_dir',
+                                        tmp_path / 'model'), cwd=ROOT, env=clean_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1 and err == 'mnist_backward.py: interrupted.\n', (delay, err)
 
 
 def test_the_filter_drops_tensorflows_echo_of_a_failed_op_only():
