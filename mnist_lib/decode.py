@@ -75,7 +75,8 @@ def _source(path):
     if os.path.isdir(path):
         raise PictureError('is a folder, not a picture')
     if not os.path.exists(path):
-        raise PictureError('no such file')
+        raise PictureError('is a link that leads nowhere (to a missing file, or round in a '
+                           'loop)' if os.path.islink(path) else 'no such file')
     if not os.path.isfile(path):  # a pipe or a device: no size to check, maybe no end
         raise PictureError('is not a regular file (a pipe, device or socket)')
     if os.path.getsize(path) == 0:

@@ -103,6 +103,9 @@ def make_bad_pictures(folder):
     """Each bad input the issue names, with the words its message must contain."""
     bad = {}
     bad[str(folder / 'missing.png')] = 'no such file'
+    if os.name == 'posix':  # (Windows lets only an administrator make links)
+        os.symlink('loop.png', folder / 'loop.png')
+        bad[str(folder / 'loop.png')] = 'is a link that leads nowhere'
     (folder / 'a_folder').mkdir()
     bad[str(folder / 'a_folder')] = 'is a folder'
     (folder / 'empty.png').write_bytes(b'')
