@@ -17,9 +17,17 @@ from mnist_lib.errors import UsageError
 LOCK = '.trainer.lock'  # the file a trainer holds locked in its model folder
 
 
+def check_folder(model_dir):
+    """Raises UsageError where `model_dir` is a file: no checkpoint can ever be in it."""
+    if os.path.exists(model_dir) and not os.path.isdir(model_dir):
+        raise UsageError('--model_dir %s is a file, not a folder' % model_dir)
+
+
 def state(model_dir):
     """tf.train.get_checkpoint_state(model_dir): None when the folder has no 'checkpoint'
-    file. Raises UsageError, naming the file, when it has one that cannot be read."""
+    file. Raises UsageError, naming the file, when it has one that cannot be read, or when
+    `model_dir` is a file."""
+    check_folder(model_dir)
     path = os.path.join(model_dir, 'checkpoint')
     try:
         ckpt = tf.train.get_checkpoint_state(model_dir)

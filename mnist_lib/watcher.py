@@ -26,8 +26,7 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
     `report_fn`, the last checkpoint evaluated is reported too: report_fn() prints and
     writes the report and returns its pictures, which go to TensorBoard as images.
     """
-    if os.path.exists(model_dir) and not os.path.isdir(model_dir):  # (no checkpoint ever)
-        raise UsageError('--model_dir %s is a file, not a folder' % model_dir)
+    checkpoints.check_folder(model_dir)
     writer = None
     evaluated = failed = None
     failures = 0

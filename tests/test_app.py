@@ -146,6 +146,12 @@ def test_no_checkpoint(tmp_path):
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == 'No checkpoint file found'
     assert 'Traceback' not in result.stderr
+    # a file given as the folder: it said 'train first: python mnist_backward.py --model_dir
+    # pic/3.png', which cannot train there either
+    for mode in (tuple(PIC), ('--serve', '--port', 0)):
+        result = app('--model_dir', PIC[3], *mode)
+        assert result.returncode == 1 and result.stderr.splitlines()[-1] == (
+            'mnist_app.py: error: --model_dir %s is a file, not a folder' % PIC[3]), result.stderr
 
 
 @pytest.mark.parametrize('content', ['', 'not a state file'])
