@@ -238,9 +238,13 @@ class QueueRunners(object):
                 tf.errors.DataLossError, tf.errors.CancelledError) as e:
             raise UsageError('reading the records failed (%s)' % first_line(e))
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, error, trace):
         self.coord.request_stop()
-        self.coord.join(self.threads, stop_grace_period_secs=5, ignore_live_threads=True)
+        try:
+            self.coord.join(self.threads, stop_grace_period_secs=5, ignore_live_threads=True)
+        except tf.errors.OpError as e:  # a queue thread's: records that hold no MNIST Example
+            if error is None or isinstance(error, UsageError):  # (it said: the queue closed)
+                raise UsageError('reading the records failed (%s)' % first_line(e))
 
 
 def say_how_it_ended(stop, step, steps, path, model_dir):

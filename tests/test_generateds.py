@@ -128,6 +128,28 @@ def test_damaged_records_are_an_error_not_a_hang(tmp_path, damage):
     no_traceback(result)
 
 
+@pytest.mark.parametrize('payload', ['small picture', 'no Example'])
+def test_records_that_hold_no_mnist_example_are_one_line(tmp_path, payload):
+    """Records whole as files but not the lesson's Examples: a queue thread's error, re-raised
+    when the threads were joined (training.QueueRunners, the watcher's too), came out as a
+    traceback over the one-line error."""
+    data_dir = tmp_path / 'data'
+    data_dir.mkdir()
+    example = tf.train.Example(features=tf.train.Features(feature={
+        'img_raw': tf.train.Feature(bytes_list=tf.train.BytesList(value=[b'x' * 100])),
+        'label': tf.train.Feature(int64_list=tf.train.Int64List(value=[1] * 10))}))
+    with tf.io.TFRecordWriter(str(data_dir / mnist_generateds.TRAIN_NAME)) as writer:
+        for _ in range(3):
+            writer.write(example.SerializeToString() if payload == 'small picture'
+                         else b'not an example')
+    result = run_script('mnist_backward.py', '--data', 'tfrecord', '--data_dir', data_dir,
+                        '--model_dir', tmp_path / 'model', '--steps', 5, timeout=180)
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1 and last.startswith(
+        'mnist_backward.py: error: reading the records failed ('), result.stderr[-2000:]
+    no_traceback(result)
+
+
 def test_lesson_end_to_end_from_mnist(tmp_path, data_dir):
     """Export MNIST to the course's jpg layout, build the records, train and test from them."""
     out = tmp_path / 'records'
