@@ -101,6 +101,10 @@ class Trainer(object):
             self._last = time.perf_counter()
 
     def __exit__(self, *exc):
+        if exc[0] is not None and issubclass(exc[0], BrokenPipeError) and self.step:
+            # The reader of our output went away: `| tee log` ended by the same Ctrl-C, before
+            # this run's stop-time save. The work since the last save is kept all the same.
+            self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
         self.queues.__exit__(*exc)
         self.stop.__exit__(*exc)
         self.progress.close()

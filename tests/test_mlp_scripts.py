@@ -2,10 +2,11 @@
 import os
 import re
 import signal
+import subprocess
 
 import pytest
 
-from conftest import posix_only, run_script
+from conftest import ROOT, command, posix_only, run_script, script_env
 
 LOSS = r'After (\d+) training step\(s\), loss on training batch is ([0-9.e+-]+)\.$'
 VALIDATION = (r'After (\d+) training step\(s\), validation accuracy using average model is '
@@ -86,6 +87,27 @@ def test_signal_saves_and_exits_cleanly(tmp_path, data_dir, running, signum):
     assert stopped, lines
     assert stopped.group(2) == os.path.join(str(model_dir), 'mnist_model-' + stopped.group(1))
     assert os.path.exists(stopped.group(2) + '.index')
+
+
+@posix_only('SIGINT sent to a child process')
+def test_ctrl_c_with_the_output_piped_to_a_reader_it_also_ends_still_saves(tmp_path, data_dir):
+    """`python mnist_backward.py | tee log`: Ctrl-C ends tee too, the trainer's next line
+    met a broken pipe, and it left before its stop-time save: the steps since the last
+    save were lost. Here the reader closes the pipe, then the trainer gets SIGINT."""
+    model_dir = tmp_path / 'model'
+    trainer = subprocess.Popen(command('mnist_backward.py', '--data_dir', data_dir,
+                                       '--model_dir', model_dir, '--steps', 100000,
+                                       '--print_every', 30, '--save_every', 100000),
+                               cwd=ROOT, env=script_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    while not re.match(LOSS, trainer.stdout.readline().rstrip('\n')):
+        assert trainer.poll() is None, trainer.stderr.read()
+    trainer.stdout.close()  # the reader goes away
+    trainer.send_signal(signal.SIGINT)
+    trainer.wait(timeout=120)
+    assert 'Traceback' not in trainer.stderr.read()
+    assert re.match(r'model_checkpoint_path: "mnist_model-\d+"',
+                    (model_dir / 'checkpoint').read_text())
 
 
 def test_sigkill_then_restart_resumes(tmp_path, data_dir, running):
