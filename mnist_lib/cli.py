@@ -14,7 +14,7 @@ from mnist_lib import paths
 from mnist_lib import quiet
 from mnist_lib import tf1
 from mnist_lib import training
-from mnist_lib.errors import UsageError
+from mnist_lib.errors import UsageError, first_line
 
 FLAGS = flags.FLAGS
 TRAIN_IMAGES = 55000  # MNIST's training split: 60000 less the loader's 5000 for validation
@@ -130,6 +130,9 @@ def run(main, takes_args=False, errors=()):
             leave(1, '%s: error: %s' % (os.path.basename(sys.argv[0]), e))
         except KeyboardInterrupt:
             leave(1, '%s: interrupted.' % os.path.basename(sys.argv[0]))
+        except tf.errors.ResourceExhaustedError as e:  # a flag set too large for this machine
+            leave(1, '%s: error: not enough memory (%s): try smaller flag values (--batch_size, '
+                  '--fc_size)' % (os.path.basename(sys.argv[0]), first_line(e)))
         except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
             leave(1)
         leave(status or 0)

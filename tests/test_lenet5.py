@@ -129,3 +129,15 @@ def test_a_diverging_run_saves_nothing(tmp_path, data_dir):
                     r'\d+: the weights diverged and are not saved', last), result.stderr
     no_traceback(result)
     assert not [name for name in os.listdir(tmp_path) if name.startswith('mnist_model')]
+
+
+def test_a_layer_too_large_for_this_machine_is_one_line(tmp_path, data_dir):
+    """--fc_size 100000000 asks for a 1.1 TiB weight matrix: out of memory was a traceback of
+    two exceptions; now one line that names the tensor and the flags to lower."""
+    result = run_script('mnist_lenet5_backward.py', '--fc_size', 100000000, '--steps', 1,
+                        '--data_dir', data_dir, '--model_dir', tmp_path / 'model')
+    assert result.returncode == 1
+    no_traceback(result)
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        'mnist_lenet5_backward.py: error: not enough memory (OOM when allocating tensor with '
+        'shape[3136,100000000]'), result.stderr[-1000:]
