@@ -37,6 +37,7 @@ from mnist_lib import cli
 from mnist_lib import errors
 from mnist_lib import export
 from mnist_lib import files
+from mnist_lib import input_pictures
 from mnist_lib import judge as judge_lib
 from mnist_lib import model
 from mnist_lib import picture
@@ -106,7 +107,7 @@ def answer(path, method, number=False, save_input=None, reject=True):
     if save_input:
         name = os.path.splitext(os.path.basename(path.rstrip(os.sep)))[0]
         try:
-            recognise.save_inputs(reading, save_input, name, number, source=path)
+            input_pictures.save_inputs(reading, save_input, name, number, source=path)
         except errors.UsageError as e:
             raise picture.PictureError(str(e))
     return reading

@@ -29,6 +29,7 @@ import numpy as np
 import mnist_forward
 from mnist_lib import connections
 from mnist_lib import http_wire as wire
+from mnist_lib import input_pictures
 from mnist_lib import model as model_lib
 from mnist_lib import picture
 from mnist_lib import recognise
@@ -51,7 +52,7 @@ PARAMETERS = ('model', 'number', 'reject')  # of POST /predict, each at most onc
 
 def data_uri(array):
     png = io.BytesIO()
-    recognise.input_png(array).save(png, 'PNG')
+    input_pictures.input_png(array).save(png, 'PNG')
     return 'data:image/png;base64,' + base64.b64encode(png.getvalue()).decode('ascii')
 
 
