@@ -210,6 +210,15 @@ def test_port_in_use_is_a_one_line_error(url, models_dir):
     assert last.startswith('mnist_app.py: error: cannot serve on 127.0.0.1:%s' % port), last
 
 
+def test_an_ipv6_host_it_cannot_serve_on_is_named_as_a_url_writes_it(models_dir):
+    """A link-local address with no interface named: it said 'cannot serve on fe80::1:0'."""
+    result = run_script('mnist_app.py', '--serve', '--port', 0, '--host', 'fe80::1',
+                        '--model_dir', models_dir)
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        'mnist_app.py: error: cannot serve on [fe80::1]:0 ('), result.stderr
+
+
 def ipv6_listens(address):
     """Whether this machine can listen on the IPv6 `address` (a container may have IPv6 off;
     a v4-mapped address needs a dual-stack socket)."""
