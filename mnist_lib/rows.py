@@ -48,7 +48,7 @@ def _line_angle(groups, height=None):
     dx, dy = vectors[:, 1]
     if dx < 0:
         dx, dy = -dx, -dy
-    spread = np.sqrt(values[0] / len(centred))
+    spread = np.sqrt(max(values[0], 0.0) / len(centred))  # points in line: -1e-13, not 0
     along = np.sqrt(values[1] / len(centred))
     if spread > ROW_SPREAD * (height if height else along):
         return None

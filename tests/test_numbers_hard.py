@@ -1,6 +1,7 @@
 """--number on what real photos bring: a wide digit offered cut in two, a number stored
 sideways, faint pencil beside bold print. Pictures made here (never the real dev set)."""
 import re
+import warnings
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -12,6 +13,7 @@ from mnist_lib import digits
 from mnist_lib import judge as judge_lib
 from mnist_lib import picture
 from mnist_lib import recognise
+from mnist_lib import rows
 
 
 def rgb_of(im):
@@ -182,3 +184,19 @@ def test_ruled_lines_a_lower_threshold_shows_stay_out():
     marks_in_row = 1 + row.cuts[1:-1].count(False)  # (a wide mark is cut into atoms)
     assert len(single_atom_boxes(row)) >= 4 and marks_in_row <= 6
     assert all(p.box[1] > 150 for p in row.pieces)
+
+
+def test_a_row_whose_centres_lie_exactly_in_line_warns_of_nothing():
+    """Marks whose centres lie on one straight line: their scatter's least eigenvalue comes
+    out of numpy as -7e-13, and its square root printed numpy's RuntimeWarning (invalid
+    value in sqrt) above the app's answer. The row is read on the line's slant, silently."""
+    centres = np.array([[134.89335688193515, 114.3844577569442],
+                        [20.486761968097344, 102.18462175542561],
+                        [8.263817764264548, 100.88121861809095],
+                        [406.6351196001362, 143.36185143274048],
+                        [456.37778863886086, 148.66619953441497]])
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        angle = rows._line_angle([centres])
+    assert abs(angle - np.degrees(np.arctan2(143.36185143274048 - 114.3844577569442,
+                                             406.6351196001362 - 134.89335688193515))) < 1e-6
