@@ -29,6 +29,7 @@ UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
            8: Image.Transpose.ROTATE_90}
 TURNED = (5, 6, 7, 8)  # of those, the ones that turn it a quarter: its width and height swap
 HIGH_DEPTH = ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F')
+GREY = 128  # what libjpeg fills a JPEG's blocks with when its data ends before them
 
 
 def load(path, side):
@@ -47,7 +48,7 @@ def load_sized(path, side):
         warnings.simplefilter('error', Image.DecompressionBombWarning)
         try:
             with Image.open(source, formats=FORMATS) as im:
-                return _decode(im, side)
+                return _decode(im, side, source)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise PictureError('is too large (more than %d pixels: Pillow refuses it as a '
                                'possible decompression bomb)' % Image.MAX_IMAGE_PIXELS,
@@ -88,14 +89,15 @@ def _first(error):
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def _decode(im, side):
+def _decode(im, side, source):
     """An opened (not yet decoded) picture -> (the float array, its own upright size). Every
     size check comes before the pixels are decoded."""
     width, height = im.size
     if min(width, height) < MIN_SIDE:
         raise PictureError('is too small (%dx%d pixels) to hold a digit' % (width, height))
     im.seek(0)  # animated pictures and multi-page files: the first frame
-    if im.format in ('JPEG', 'MPO') and max(width, height) > side:
+    jpeg = im.format in ('JPEG', 'MPO')
+    if jpeg and max(width, height) > side:
         ratio = 0.9 * side / max(width, height)  # the smallest DCT scale keeping ~side px
         im.draft('RGB', (int(width * ratio) + 1, int(height * ratio) + 1))
     if im.size[0] * im.size[1] > MAX_PIXELS:
@@ -111,6 +113,9 @@ def _decode(im, side):
             im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im)
         if im.mode != 'RGB':  # (convert copies even when the mode is already right)
             im = im.convert('RGB')
+    if jpeg and _cut_short(im, source):
+        raise PictureError('is cut short: its data ends before the %d rows its header claims'
+                           % height, 'unreadable')
     im = _shrink(im, side)
     if orientation in UPRIGHT:
         im = im.transpose(UPRIGHT[orientation])
@@ -118,6 +123,44 @@ def _decode(im, side):
         grey = np.clip(np.asarray(im, np.float32), 0.0, 1.0)
         return np.repeat(grey[..., None], 3, axis=2), size
     return np.asarray(im, dtype=np.float32) / 255.0, size
+
+
+def _cut_short(im, source):
+    """True when a JPEG's data ends before the rows its header claims. libjpeg fills the
+    blocks it lacks with GREY, and Pillow does not say so. A picture whose bottom row is all
+    GREY (rare in a whole one) is decoded again, its data cut at the end marker and followed
+    by zero bytes (libjpeg reads a few ahead): a whole scan still decodes, a cut one asks
+    for more (Pillow: truncated). A JPEG of several scans (progressive) is not told apart."""
+    w, h = im.size
+    if set(im.crop((0, h - 1, w, h)).getextrema()) != {(GREY, GREY)}:
+        return False
+    if isinstance(source, io.BytesIO):
+        data = source.getvalue()
+    else:
+        with open(source, 'rb') as f:
+            data = f.read()
+    scan = _scan_start(data)
+    end = data.find(b'\xff\xd9', scan)  # EOI (in the scan's data an 0xff is followed by 0)
+    if scan < 0 or end < 0 or data.find(b'\xff\xda', scan + 2, end) >= 0:
+        return False
+    with Image.open(io.BytesIO(data[:end] + bytes(64)), formats=('JPEG',)) as again:
+        again.draft(None, (1, 1))  # the smallest scale: every block's data is still read
+        try:
+            again.load()
+        except OSError as e:
+            return 'truncated' in str(e)
+    return False
+
+
+def _scan_start(data):
+    """Where a JPEG's first scan (its SOS marker) is, walking the segments from the top (an
+    EXIF thumbnail holds markers of its own); -1 if there is none."""
+    at = 2
+    while data[at:at + 1] == b'\xff' and at + 4 <= len(data):
+        if data[at + 1] == 0xDA:
+            return at
+        at += 2 + int.from_bytes(data[at + 2:at + 4], 'big')
+    return -1
 
 
 def _high_depth(im):

@@ -195,6 +195,24 @@ def test_containers_are_refused_on_the_command_line(mlp_dir, tmp_path):
     assert lines[2].startswith('%s: 7 (' % PIC7)
 
 
+def test_a_jpeg_cut_short_is_refused_and_a_grey_one_read(mlp_dir, tmp_path):
+    """A JPEG whose data ends (at its end marker) before the rows its header claims was
+    answered: libjpeg fills the rest with grey and Pillow does not say so. Now it gets its
+    error line; a whole JPEG whose bottom is that very grey is still read."""
+    whole = io.BytesIO()
+    Image.open(PIC7).convert('RGB').save(whole, 'JPEG')
+    data = whole.getvalue()
+    (tmp_path / 'cut.jpg').write_bytes(data[:len(data) // 2] + b'\xff\xd9')
+    grey = Image.new('RGB', (300, 400), (128, 128, 128))
+    grey.paste(Image.open(PIC7).convert('RGB'))
+    grey.save(tmp_path / 'grey.jpg')
+    paths = [str(tmp_path / 'cut.jpg'), str(tmp_path / 'grey.jpg')]
+    lines = check_lines(run_script('mnist_app.py', '--model_dir', mlp_dir, *paths), paths)
+    assert lines[0] == ('%s: error: is cut short: its data ends before the 300 rows its '
+                        'header claims' % paths[0]), lines
+    assert not lines[1].startswith('%s: error' % paths[1]), lines
+
+
 def test_odd_pictures_in_the_server(server):
     for name, data in list(strips())[::7] + list(extremes()) + list(containers()):
         for number in ('0', '1'):
