@@ -1,6 +1,5 @@
 """The scripts' entry point: their flags (defaults are the course constants), absl's app.run
 with TF1 behaviour, and one-line errors instead of tracebacks."""
-import math
 import os
 import signal
 import sys
@@ -18,6 +17,7 @@ from mnist_lib.errors import UsageError, first_line
 
 FLAGS = flags.FLAGS
 TRAIN_IMAGES = 55000  # MNIST's training split: 60000 less the loader's 5000 for validation
+FLOAT32_MAX = float(tf.float32.max)  # a float flag past it is inf in the graph (numpy warned)
 
 
 def define_train_flags(steps, batch_size, model_dir, print_every):
@@ -103,8 +103,9 @@ def run(main, takes_args=False, errors=()):
         FLAGS.register_key_flag_for_module(sys.argv[0], flag)
         if isinstance(flag.parser, flags.FloatParser):  # (its bounds let nan through)
             flags.register_validator(flag.name, lambda value: value is None or
-                                     math.isfinite(value), '--%s must be a finite number'
-                                     % flag.name)
+                                     abs(value) <= FLOAT32_MAX, '--%s must be a finite '
+                                     'number, at most %.4g (the largest float32)'
+                                     % (flag.name, FLOAT32_MAX))
 
     def start(argv):
         if len(argv) > 1 and not takes_args:

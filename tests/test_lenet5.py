@@ -105,9 +105,12 @@ def test_resuming_from_another_models_checkpoint_is_an_error(tmp_path, data_dir)
 def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
     """nan passed the float flags' bounds (a nan learning rate trained on and saved nan
     weights over a good model); a batch larger than the training split, a negative seed or
-    an interval past time_t ended in a traceback."""
+    an interval past time_t ended in a traceback; a value past float32's (1e308) was inf in
+    the graph, numpy's overflow warning printed above the error line."""
     for script, flag, value in (('mnist_lenet5_backward.py', 'learning_rate', 'nan'),
                                 ('mnist_lenet5_backward.py', 'regularizer', 'inf'),
+                                ('mnist_lenet5_backward.py', 'learning_rate', 1e308),
+                                ('mnist_lenet5_backward.py', 'regularizer', 1e300),
                                 ('mnist_backward.py', 'batch_size', 60000),
                                 ('mnist_backward.py', 'seed', -1),
                                 ('mnist_test.py', 'interval_secs', 1e12)):
@@ -116,6 +119,7 @@ def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
         assert result.returncode == 1 and result.stdout == '', (flag, result.stdout)
         assert re.match(r'FATAL Flags parsing error: flag --%s=' % flag, result.stderr), (
             result.stderr)
+        assert 'Warning' not in result.stderr, result.stderr
         no_traceback(result)
     assert not os.path.exists(tmp_path / 'm')
 
