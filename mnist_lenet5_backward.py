@@ -81,9 +81,10 @@ def backward(mnist, steps=STEPS, batch_size=BATCH_SIZE, model_dir=MODEL_SAVE_PAT
         ema_y = evaluation.ema_forward(ema, mnist_lenet5_forward.forward, x, False, None, fc_size)
         validate = evaluation.Validation(ema_y, x, y_, mnist.validation, reshape)
         saver = tf.train.Saver(save_relative_paths=True)
+        lower = '--learning_rate or --regularizer' if regularizer else '--learning_rate'
 
         with training.Trainer(saver, global_step, model_dir, MODEL_NAME, steps, batch_size,
-                              save_every, mixed_precision, validate) as trainer:
+                              save_every, mixed_precision, validate, lower) as trainer:
             while trainer.running():
                 xs, ys = mnist.train.next_batch(batch_size)
                 reshaped_xs = reshape(xs)

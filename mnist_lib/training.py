@@ -34,15 +34,18 @@ class Trainer(object):
 
     `validate(sess)` returns the validation accuracy of the EMA weights, or None (no
     validation line). The loop ends when global_step reaches `steps` or on Ctrl-C/SIGTERM.
+    `lower` names what to make smaller when the loss diverges ('--learning_rate or
+    --regularizer').
     """
 
     def __init__(self, saver, global_step, model_dir, model_name, steps, batch_size,
-                 save_every=SAVE_EVERY, mixed_precision=False, validate=None):
+                 save_every=SAVE_EVERY, mixed_precision=False, validate=None,
+                 lower='learning rate'):
         self.saver, self.global_step, self.model_dir = saver, global_step, model_dir
         self.save_path = os.path.join(model_dir, model_name)
         self.steps, self.save_every, self.validate = steps, save_every, validate
         self.config = precision.session_config(mixed_precision)
-        self.batch_size = batch_size
+        self.batch_size, self.lower = batch_size, lower
         self.step, self.saved = 0, None
 
     def __enter__(self):
@@ -75,7 +78,7 @@ class Trainer(object):
         if diverged:  # saved, such weights would be all a resumed run could start from
             raise UsageError('the loss became %s after step %d: the weights diverged and are '
                              'not saved (the last checkpoint in %s, if any, stays); try a '
-                             'smaller learning rate' % (diverged[0], self.step, self.model_dir))
+                             'smaller %s' % (diverged[0], self.step, self.model_dir, self.lower))
         return result
 
     def scalars(self, step, **values):

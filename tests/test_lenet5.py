@@ -2,6 +2,7 @@
 import os
 import re
 
+import pytest
 import tensorflow.compat.v1 as tf
 
 import mnist_backward
@@ -124,13 +125,19 @@ def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
     assert not os.path.exists(tmp_path / 'm')
 
 
-def test_a_diverging_run_saves_nothing(tmp_path, data_dir):
+@pytest.mark.parametrize('flags, lower', [
+    (('--regularizer', 1e30), '--learning_rate or --regularizer'),
+    (('--learning_rate', 1e38, '--regularizer', 0), '--learning_rate')])
+def test_a_diverging_run_saves_nothing(tmp_path, data_dir, flags, lower):
+    """It names the flags that may be too large: a run diverging for its --regularizer 1e30
+    said to try a smaller learning rate, as if that alone could be."""
     result = run_script('mnist_lenet5_backward.py', '--data_dir', data_dir, '--model_dir',
-                        tmp_path, '--learning_rate', 1e30, '--steps', 50, '--save_every', 10)
+                        tmp_path, '--steps', 50, '--save_every', 10, '--seed', 1, *flags)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert re.match(r'mnist_lenet5_backward\.py: error: the loss became (nan|inf) after step '
-                    r'\d+: the weights diverged and are not saved', last), result.stderr
+                    r'\d+: the weights diverged and are not saved .*; try a smaller %s$'
+                    % lower, last), result.stderr
     no_traceback(result)
     assert not [name for name in os.listdir(tmp_path) if name.startswith('mnist_model')]
 
