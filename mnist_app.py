@@ -152,8 +152,8 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
 
 def batch(paths, method, number=False, save_input=None, reject=True):
     """One line per picture: '<path>: <digit or number> (<confidence>%)', and ' not sure: A or
-    B?' after it when unsure; '<path>: not a digit (...)' for a picture without one. Returns
-    the exit status."""
+    B?' after it when unsure; '<path>: not a digit (...)' for a picture without one; a
+    control character in the path escaped (\\n), as in error lines. Returns the exit status."""
     failed = 0
     for path in paths:
         try:
@@ -162,7 +162,8 @@ def batch(paths, method, number=False, save_input=None, reject=True):
             print('%s: error: %s' % (errors.named(path), e), flush=True)
             failed += 1
             continue
-        print('%s: %s' % (path, recognise.answer_line(reading, number)), flush=True)
+        print('%s: %s' % (errors.escaped(path), recognise.answer_line(reading, number)),
+              flush=True)
     return 1 if failed else 0
 
 

@@ -43,11 +43,15 @@ class LayoutError(PictureError):
 
 def named(path, most=200):
     """`path` as an error line names it: a path longer than `most` characters keeps its
-    head and its end, so that a line pasted by mistake does not fill the terminal, and a
-    control character in it is escaped (\\n, \\x1b), so that the error stays one line and
-    no terminal escape reaches the terminal."""
-    path = _CONTROL.sub(lambda m: repr(m.group())[1:-1], path)
+    head and its end, so that a line pasted by mistake does not fill the terminal; escaped."""
+    path = escaped(path)
     return path if len(path) <= most else '%s...%s' % (path[:most // 2], path[-most // 4:])
+
+
+def escaped(path):
+    """`path` with each control character in it escaped (\\n, \\x1b), so that a line naming
+    it stays one line and no terminal escape reaches the terminal; any other path as it is."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], path)
 
 
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')

@@ -82,6 +82,21 @@ def test_names_the_terminal_cannot_show_are_escaped_not_a_traceback(mlp_dir, tmp
         assert len(re.findall(r': 3 \(', result.stdout)) == 2, result.stdout
 
 
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a newline in a file name')
+def test_a_path_with_control_characters_is_escaped_in_its_answer_line(mlp_dir, tmp_path):
+    """A path holding a newline or a terminal escape was printed raw in its answer line,
+    two lines for one picture; now escaped as its error line would be. Other paths, with a
+    space or letters not in ASCII, are printed as they are."""
+    names = {'new\nline.png': 'new\\nline.png', '\x1b[31mred.png': '\\x1b[31mred.png',
+             'a space.png': 'a space.png', '数字.png': '数字.png'}
+    for name in names:
+        shutil.copy(PIC[3], tmp_path / name)
+    result = app('--model_dir', mlp_dir, *[tmp_path / name for name in names])
+    assert result.returncode == 0, result.stderr
+    assert [line.split(': 3 (')[0] for line in result.stdout.splitlines()] == [
+        str(tmp_path / shown) for shown in names.values()], result.stdout
+
+
 @pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a file name that is no UTF-8')
 def test_a_typed_path_that_is_no_text_in_the_terminals_encoding(mlp_dir, tmp_path):
     """The dialogue where the terminal's input is strict UTF-8 (en_US.UTF-8 is; C.UTF-8 is
