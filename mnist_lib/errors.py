@@ -54,7 +54,9 @@ def escaped(path):
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], path)
 
 
-_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+# C0 and C1 controls (\x9b starts an escape sequence in some terminals) and the line breaks
+# of Unicode (\x85 is C1; \u2028, \u2029).
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def first_line(error):

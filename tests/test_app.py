@@ -88,6 +88,7 @@ def test_a_path_with_control_characters_is_escaped_in_its_answer_line(mlp_dir, t
     two lines for one picture; now escaped as its error line would be. Other paths, with a
     space or letters not in ASCII, are printed as they are."""
     names = {'new\nline.png': 'new\\nline.png', '\x1b[31mred.png': '\\x1b[31mred.png',
+             '\x9b31mcsi.png': '\\x9b31mcsi.png', 'line\u2028sep.png': 'line\\u2028sep.png',
              'a space.png': 'a space.png', '数字.png': '数字.png'}
     for name in names:
         shutil.copy(PIC[3], tmp_path / name)
