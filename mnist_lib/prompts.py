@@ -5,16 +5,24 @@ import os
 import sys
 
 from mnist_lib import errors
+from mnist_lib import quiet
 
 
 def ask(prompt):
     """input(), with the end of input or Ctrl-C as None. Bytes that are no text in the
     terminal's encoding (a path in another one, pasted) are kept as Python keeps such file
-    names (surrogateescape), not a UnicodeDecodeError."""
+    names (surrogateescape), not a UnicodeDecodeError. The prompt goes to stdout, as it does
+    when the input is piped: in a terminal, input() writes it to stderr, which the quiet start
+    (mnist_lib/quiet.py) passes on in whole lines only, so the prompt showed after the answer
+    (in a notebook, the kernel's input() shows it by its box)."""
     if getattr(sys.stdin, 'errors', None) == 'strict' and hasattr(sys.stdin, 'reconfigure'):
         sys.stdin.reconfigure(errors='surrogateescape')
     try:
-        return input(prompt)
+        if quiet.interactive():
+            return input(prompt)
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        return input()
     except (EOFError, KeyboardInterrupt):
         print()
         return None

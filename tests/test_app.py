@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ANSWER, PIC, TIMEOUT, app, command, run_script, script_env
+from conftest import ANSWER, PIC, TIMEOUT, app, clean_env, command, run_script, script_env
 from mnist_lib import picture
 
 
@@ -19,6 +19,41 @@ def test_batch_mode_gets_every_sample_right(mlp_dir):
     assert [(path, digits) for path, digits, *_ in answers] == [(p, str(d)) for d, p in
                                                                enumerate(PIC)]
     assert all(0 < float(confidence) <= 100 for _, _, confidence, *_ in answers)
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: a pseudo-terminal')
+def test_the_dialogue_shows_each_prompt_before_it_waits_in_a_terminal(mlp_dir):
+    """In a terminal, Python's input() writes its prompt to stderr, which the quiet start
+    (mnist_lib/quiet.py) passes on in whole lines: the prompts showed only after the app had
+    ended, and the student, seeing nothing, thought it hung. Typed into a pseudo-terminal,
+    as a student types: each answer only after its prompt has shown."""
+    import pty
+    import select
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(command('mnist_app.py', '--model_dir', mlp_dir), cwd=os.path.dirname(
+        PIC[3]), env=clean_env(), stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    shown = b''
+
+    def wait_for(text):
+        nonlocal shown
+        while text.encode() not in shown:
+            ready, _, _ = select.select([master], [], [], 120)
+            assert ready, 'nothing more shown in 120 s; so far: %r' % shown
+            try:
+                shown += os.read(master, 4096)
+            except OSError:  # the app ended: the terminal is gone
+                raise AssertionError('ended without showing %r: %r' % (text, shown))
+    try:
+        wait_for('input the number of test pictures:')
+        os.write(master, b'1\n')
+        wait_for('the path of test picture:')
+        os.write(master, b'3.png\n')
+        wait_for('The prediction number is: 3')
+        assert proc.wait(TIMEOUT) == 0
+    finally:
+        proc.kill()
+        os.close(master)
 
 
 def test_course_preprocessing_is_selectable(mlp_dir):
