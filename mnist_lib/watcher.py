@@ -8,7 +8,7 @@ import time
 import tensorflow.compat.v1 as tf
 
 from mnist_lib import checkpoints
-from mnist_lib.errors import UsageError, first_line
+from mnist_lib.errors import UsageError, first_line, named
 
 RESTORE_TRIES = 5  # failed restores of one checkpoint before giving up
 TEST_RUN = 'test'  # the watcher's TensorBoard run, a subfolder of the model folder
@@ -38,6 +38,9 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
                 checkpoints.state(model_dir)  # one it cannot read is said, not taken for none
             if not waiting_said:
                 print('No checkpoint file found', flush=True)
+                if not once:  # (the notes' loop ended here: ours waits, and says so)
+                    print('Waiting for checkpoints in %s (checked every %g s; Ctrl-C stops).'
+                          % (named(model_dir), interval_secs), flush=True)
                 waiting_said = True
             if once:
                 return 1

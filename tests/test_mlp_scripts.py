@@ -148,6 +148,8 @@ def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     watcher = running('mnist_test.py', '--data_dir', data_dir, '--model_dir', model_dir,
                       '--interval_secs', 0.05, '--steps', 400)
     watcher.wait_for(r'^No checkpoint file found$')
+    watcher.wait_for(r'^Waiting for checkpoints in %s \(checked every 0\.05 s; Ctrl-C stops\)\.$'
+                     % re.escape(str(model_dir)))  # (a typo in the folder: seen, not a hang)
     train(data_dir, model_dir, '--steps', 400, '--save_every', 10)
     code, lines, stderr = watcher.finish()
     assert code == 0, stderr
