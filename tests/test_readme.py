@@ -338,7 +338,8 @@ def test_the_chinese_readme_has_every_lessons_commands():
     assert not missing, 'in README.md but not in README.zh-CN.md: %s' % missing
 
 
-PRINTED = ('After ', 'Stopped by ', 'Resuming from ', 'Reached ', 'Serving the drawing page ')
+PRINTED = ('After ', 'Stopped by ', 'Resuming from ', 'Reached ', 'Serving the drawing page ',
+           'Waiting for ')
 
 
 def printed_formats():
