@@ -94,6 +94,8 @@ class Trainer(object):
         if step % self.save_every == 0 or step == self.steps or self.stop.requested:
             self.progress.report_speed(step)
             self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
+            if self.stop.requested:
+                self.stop.saved = (step, self.saved)
             accuracy = self.validate(self.sess) if self.validate else None
             if accuracy is not None:
                 print('After %d training step(s), validation accuracy using average model is %g'
@@ -149,16 +151,21 @@ def restore_or_init(sess, saver, model_dir, global_step):
 class StopSignal(object):
     """Turns the first Ctrl-C (SIGINT) or SIGTERM into a request to save and stop.
 
-    A second one ends the process at once, without saving.
+    A second one ends the process at once, without saving (or, when the first one's save is
+    made, `saved` (step, path), with the line a stop ends with).
     """
 
     def __init__(self):
         self.requested = None
+        self.saved = None
         self._previous = {}
 
     def _handle(self, signum, frame):
         if self.requested:
-            print('Stopping without saving.', flush=True)
+            if self.saved:  # (the validation after that save was cut short)
+                print(stopped(self.requested, *self.saved), flush=True)
+            else:
+                print('Stopping without saving.', flush=True)
             if quiet.interactive():  # a notebook: stop the cell, never the kernel
                 raise KeyboardInterrupt
             os._exit(128 + signum)
@@ -254,9 +261,14 @@ class QueueRunners(object):
                 raise UsageError('reading the records failed (%s)' % first_line(e))
 
 
+def stopped(signal_name, step, path):
+    """The line a run stopped by a signal ends with."""
+    return ('Stopped by %s at step %d; saved %s. Run again to resume.'
+            % (signal_name, step, path or 'nothing new'))
+
+
 def say_how_it_ended(stop, step, steps, path, model_dir):
     if stop.requested:
-        print('Stopped by %s at step %d; saved %s. Run again to resume.'
-              % (stop.requested, step, path or 'nothing new'))
+        print(stopped(stop.requested, step, path))
     elif step >= steps:
         print('Reached %d steps; the model is in %s.' % (steps, model_dir))

@@ -89,6 +89,26 @@ def test_signal_saves_and_exits_cleanly(tmp_path, data_dir, running, signum):
     assert os.path.exists(stopped.group(2) + '.index')
 
 
+@posix_only('SIGINT sent to the process itself')
+@pytest.mark.parametrize('saved', [None, (7, 'model/mnist_model-7')])
+def test_a_second_ctrl_c_says_whether_the_first_ones_save_was_made(saved):
+    """The first Ctrl-C's save is made before the validation pass; a second Ctrl-C during that
+    pass said 'Stopping without saving.' of a checkpoint already written. It now says what
+    the first one saved, as a stop does; before that save, that nothing is saved."""
+    code = ('import os, signal\n'
+            'from mnist_lib import training\n'
+            'with training.StopSignal() as stop:\n'
+            '    os.kill(os.getpid(), signal.SIGINT)\n'
+            '    stop.saved = %r\n'
+            '    os.kill(os.getpid(), signal.SIGINT)\n'
+            '    print("still running")\n' % (saved,))
+    result = subprocess.run(command('-c', code), cwd=ROOT, env=script_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 128 + signal.SIGINT, result.stderr
+    assert result.stdout == ('Stopped by SIGINT at step 7; saved model/mnist_model-7. Run again '
+                             'to resume.\n' if saved else 'Stopping without saving.\n')
+
+
 @posix_only('SIGINT sent to a child process')
 def test_ctrl_c_with_the_output_piped_to_a_reader_it_also_ends_still_saves(tmp_path, data_dir):
     """`python mnist_backward.py | tee log`: Ctrl-C ends tee too, the trainer's next line
