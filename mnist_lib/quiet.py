@@ -10,6 +10,9 @@ that drops exactly those lines and passes on everything else: tracebacks, failed
 out-of-memory, TensorFlow's warnings and errors. The child outlives a crash of the script,
 so nothing written before the crash is lost.
 
+In a notebook's kernel (%run) nothing of the kernel's process is rewired: its stderr
+stream, which also shows what is written to fd 2, leaves those lines out (_hush_kernel).
+
 A user who sets TF_CPP_MIN_LOG_LEVEL, or passes --verbose, gets TensorFlow's lines back.
 
 Importing TensorFlow takes seconds, and a Ctrl-C then broke off the import with a traceback
@@ -57,9 +60,10 @@ def interactive():
 
 
 def hush(argv=None):
-    """Routes fd 2 through the filter (POSIX only), and a Ctrl-C to starting (not in a
-    notebook's kernel: there nothing changes)."""
+    """Routes fd 2 through the filter (POSIX only), and a Ctrl-C to starting. In a notebook's
+    kernel neither: there only the kernel's stderr stream leaves TensorFlow's lines out."""
     if interactive():
+        _hush_kernel(wanted(argv))
         return
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # (not where ignored)
         signal.signal(signal.SIGINT, starting)
@@ -77,6 +81,29 @@ def hush(argv=None):
     os.dup2(write, 2)
     os.close(write)
     atexit.register(finish)
+
+
+def _hush_kernel(quiet=True):
+    """A notebook's kernel shows what native code writes to fd 2 through its stderr stream
+    (ipykernel reads fd 2 in a thread and writes it there): from now on that stream leaves
+    out NOISE lines (with `quiet` False, as --verbose asks, shows them again). The kernel's
+    process, its fds and its signals stay as they are."""
+    stream = sys.stderr
+    write = getattr(stream, 'write', None)
+    if write is None or quiet == hasattr(write, 'original'):
+        return
+    if not quiet:
+        stream.write = write.original
+        return
+
+    def quieter(text):
+        if not isinstance(text, str):
+            return write(text)
+        kept = ''.join(line for line in text.splitlines(True)
+                       if not NOISE.match(line.encode('utf-8', 'replace')))
+        return write(kept) if kept else 0
+    quieter.original = write
+    stream.write = quieter
 
 
 def starting(signum, frame):

@@ -116,6 +116,10 @@ def test_the_trainer_prints_the_notes_lines(lessons):
     assert re.search(r'After 300 training step\(s\), validation accuracy using average model '
                      r'is [0-9.]+', out)
     assert 'Reached 300 steps' in out and 'Traceback' not in out and 'SystemExit' not in out
+    # TensorFlow's start-up lines (written by native code to fd 2, which the kernel shows as
+    # the cell's stderr) are left out, as a script's are
+    assert not re.search(r'oneDNN|cuda|cpu_feature_guard|absl::InitializeLog|^[IEW]\d{4} ', out,
+                         re.M), out
 
 
 def test_the_watcher_and_the_app(lessons):
