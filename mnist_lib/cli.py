@@ -108,8 +108,9 @@ def run(main, takes_args=False, errors=()):
                                      % (flag.name, FLOAT32_MAX))
 
     def start(argv):
-        if len(argv) > 1 and not takes_args:
-            raise app.UsageError('unexpected argument(s): %s' % ' '.join(argv[1:]))
+        if len(argv) > 1 and not takes_args:  # (absl's UsageError printed all of --help)
+            raise UsageError('unexpected argument(s): %s (flags start with --; --help lists '
+                             'them)' % ' '.join(argv[1:]))
         tf1.behave(FLAGS.verbose)
         if not FLAGS.verbose:
             tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
@@ -137,7 +138,16 @@ def run(main, takes_args=False, errors=()):
         except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
             leave(1)
         leave(status or 0)
-    app.run(wrapped)
+    app.run(wrapped, flags_parser=lambda argv: parse_flags(argv, lambda line: leave(1, line)))
+
+
+def parse_flags(argv, refuse):
+    """absl's parsing of the flags in `argv`; a wrong one is `refuse`d with absl's own line
+    (absl adds a second, where help is: here in brackets on the same line)."""
+    try:
+        return FLAGS(argv)
+    except flags.Error as e:
+        refuse('FATAL Flags parsing error: %s (--help lists the flags)' % ' '.join(str(e).split()))
 
 
 def _interrupt(signum, frame):
@@ -173,8 +183,10 @@ def run_in_kernel(start, errors=()):
     name = os.path.basename(sys.argv[0])
     app.define_help_flags()
     try:
-        argv = app.parse_flags_with_usage(sys.argv)
-    except SystemExit:  # absl has said what is wrong with the flags, or printed --help
+        argv = parse_flags(sys.argv, lambda line: print(line, file=sys.stderr))
+    except SystemExit:  # absl has printed --help
+        return
+    if argv is None:  # a wrong flag, said
         return
     try:
         start(argv)

@@ -120,6 +120,7 @@ def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
         assert result.returncode == 1 and result.stdout == '', (flag, result.stdout)
         assert re.match(r'FATAL Flags parsing error: flag --%s=' % flag, result.stderr), (
             result.stderr)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
         assert 'Warning' not in result.stderr, result.stderr
         no_traceback(result)
     assert not os.path.exists(tmp_path / 'm')

@@ -186,9 +186,12 @@ def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     (['extra_argument'], 'extra_argument'),
 ])
 def test_bad_flags_fail_loudly(tmp_path, args, expected):
+    """In one line: absl added 'Pass --helpshort ...' below its own, and an argument that is
+    no flag printed all of --help above the error."""
     result = run_script('mnist_backward.py', '--model_dir', tmp_path, *args)
     assert result.returncode != 0
-    assert expected in result.stderr
+    assert expected in result.stderr and '--help lists' in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == '', result.stderr
     no_traceback(result)
 
 

@@ -143,7 +143,7 @@ def test_an_error_ends_the_cell_with_one_line(lessons):
                         r'with: python mnist_generateds\.py\n', lessons['error']), \
         lessons['error']
     bad = lessons['bad flag']
-    assert 'Flags parsing error' in bad and 'many' in bad
+    assert 'Flags parsing error' in bad and 'many' in bad and len(bad.splitlines()) == 1, bad
     assert 'SystemExit' not in bad and 'Traceback' not in bad
     # A notes' function given a file that is not there: one line, no traceback.
     assert lessons['pre_pic() of no file'] == 'PictureError: no such file\n'
