@@ -13,7 +13,7 @@ from mnist_lib import paths
 from mnist_lib import quiet
 from mnist_lib import tf1
 from mnist_lib import training
-from mnist_lib.errors import UsageError, first_line
+from mnist_lib.errors import UsageError, escaped, first_line
 
 FLAGS = flags.FLAGS
 TRAIN_IMAGES = 55000  # MNIST's training split: 60000 less the loader's 5000 for validation
@@ -146,8 +146,11 @@ def parse_flags(argv, refuse):
     (absl adds a second, where help is: here in brackets on the same line)."""
     try:
         return FLAGS(argv)
-    except flags.Error as e:
-        refuse('FATAL Flags parsing error: %s (--help lists the flags)' % ' '.join(str(e).split()))
+    except (flags.Error, ValueError) as e:  # (absl's ValueError: --noverbose=1)
+        if isinstance(e, UnicodeDecodeError):
+            e = 'a --flagfile holds bytes that are no UTF-8 text (%s)' % e
+        refuse('FATAL Flags parsing error: %s (--help lists the flags)'
+               % escaped(str(e).strip()))
 
 
 def _interrupt(signum, frame):

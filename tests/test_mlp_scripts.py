@@ -184,6 +184,9 @@ def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     (['--steps', '-5'], 'steps'),
     (['--stepz', '10'], 'stepz'),
     (['extra_argument'], 'extra_argument'),
+    (['--noverbose=1'], 'does not take an argument'),  # (absl's ValueError: a traceback)
+    (['--steps=1\n2'], "--steps=1\\n2"),  # (a newline in a value: escaped, one line)
+    (['--flagfile=%s' % os.path.join(ROOT, 'pic', '3.png')], 'no UTF-8 text'),
 ])
 def test_bad_flags_fail_loudly(tmp_path, args, expected):
     """In one line: absl added 'Pass --helpshort ...' below its own, and an argument that is
