@@ -11,6 +11,7 @@ say how it ended. backward() keeps the notes' loop and hands the rest to a Train
                 print("After %d training step(s), loss on training batch is %g." % ...)
             trainer.save_if_due(step)
 """
+import contextlib
 import os
 import signal
 import time
@@ -93,9 +94,10 @@ class Trainer(object):
         self.step = step
         if step % self.save_every == 0 or step == self.steps or self.stop.requested:
             self.progress.report_speed(step)
-            self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
-            if self.stop.requested:
-                self.stop.saved = (step, self.saved)
+            with self.stop.saving():
+                self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
+                if self.stop.requested:
+                    self.stop.saved = (step, self.saved)
             accuracy = self.validate(self.sess) if self.validate else None
             if accuracy is not None:
                 print('After %d training step(s), validation accuracy using average model is %g'
@@ -109,7 +111,8 @@ class Trainer(object):
         if exc[0] is not None and issubclass(exc[0], BrokenPipeError) and self.step:
             # The reader of our output went away: `| tee log` ended by the same Ctrl-C, before
             # this run's stop-time save. The work since the last save is kept all the same.
-            self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
+            with self.stop.saving():
+                self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
         self.queues.__exit__(*exc)
         self.stop.__exit__(*exc)
         self.progress.close()
@@ -152,24 +155,44 @@ class StopSignal(object):
     """Turns the first Ctrl-C (SIGINT) or SIGTERM into a request to save and stop.
 
     A second one ends the process at once, without saving (or, when the first one's save is
-    made, `saved` (step, path), with the line a stop ends with).
+    made, `saved` (step, path), with the line a stop ends with); one that comes while a
+    checkpoint is being written (`saving`), as soon as it is whole.
     """
 
     def __init__(self):
         self.requested = None
         self.saved = None
+        self._writing = False
+        self._pending = None  # a second signal that came while a checkpoint was written
         self._previous = {}
 
     def _handle(self, signum, frame):
-        if self.requested:
-            if self.saved:  # (the validation after that save was cut short)
-                print(stopped(self.requested, *self.saved), flush=True)
-            else:
-                print('Stopping without saving.', flush=True)
-            if quiet.interactive():  # a notebook: stop the cell, never the kernel
-                raise KeyboardInterrupt
-            os._exit(128 + signum)
-        self.requested = signal.Signals(signum).name
+        if not self.requested:
+            self.requested = signal.Signals(signum).name
+        elif self._writing:  # ended now, it would leave a checkpoint's files half-written
+            self._pending = signum
+        else:
+            self._quit(signum)
+
+    def _quit(self, signum):
+        if self.saved:  # (the validation after that save was cut short)
+            print(stopped(self.requested, *self.saved), flush=True)
+        else:
+            print('Stopping without saving.', flush=True)
+        if quiet.interactive():  # a notebook: stop the cell, never the kernel
+            raise KeyboardInterrupt
+        os._exit(128 + signum)
+
+    @contextlib.contextmanager
+    def saving(self):
+        """Around the writing of a checkpoint: a second signal waits until it is whole."""
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+            if self._pending:
+                self._quit(self._pending)
 
     def __enter__(self):
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -109,6 +109,27 @@ def test_a_second_ctrl_c_says_whether_the_first_ones_save_was_made(saved):
                              'to resume.\n' if saved else 'Stopping without saving.\n')
 
 
+@posix_only('SIGINT sent to the process itself')
+def test_a_second_ctrl_c_while_a_checkpoint_is_written_waits_until_it_is_whole():
+    """A second Ctrl-C that came within the stop's save ended the process at once, leaving
+    that checkpoint's .data and .index without its .meta and state file. It now waits until
+    the checkpoint is written, then ends, saying so."""
+    code = ('import os, signal\n'
+            'from mnist_lib import training\n'
+            'with training.StopSignal() as stop:\n'
+            '    os.kill(os.getpid(), signal.SIGINT)\n'
+            '    with stop.saving():\n'
+            '        os.kill(os.getpid(), signal.SIGINT)\n'
+            '        print("the checkpoint written whole")\n'
+            '        stop.saved = (7, "model/mnist_model-7")\n'
+            '    print("still running")\n')
+    result = subprocess.run(command('-c', code), cwd=ROOT, env=script_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 128 + signal.SIGINT, result.stderr
+    assert result.stdout == ('the checkpoint written whole\nStopped by SIGINT at step 7; saved '
+                             'model/mnist_model-7. Run again to resume.\n'), result.stdout
+
+
 @posix_only('SIGINT sent to a child process')
 def test_ctrl_c_with_the_output_piped_to_a_reader_it_also_ends_still_saves(tmp_path, data_dir):
     """`python mnist_backward.py | tee log`: Ctrl-C ends tee too, the trainer's next line
