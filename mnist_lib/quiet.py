@@ -85,23 +85,42 @@ def hush(argv=None):
 
 def _hush_kernel(quiet=True):
     """A notebook's kernel shows what native code writes to fd 2 through its stderr stream
-    (ipykernel reads fd 2 in a thread and writes it there): from now on that stream leaves
-    out NOISE lines (with `quiet` False, as --verbose asks, shows them again). The kernel's
-    process, its fds and its signals stay as they are."""
+    (ipykernel reads fd 2 in a thread and writes it there): that stream leaves out NOISE
+    lines, in this cell and each one after it (with `quiet` False, as --verbose asks, no
+    longer). IPython gives each cell its own stream.write and puts the one before back at
+    the cell's end, so the filter wraps it again as each cell starts. The kernel's process,
+    its fds and its signals stay as they are."""
+    events = getattr(sys.modules['IPython'].get_ipython(), 'events', None)
+    if quiet == bool(_kernel) or events is None:
+        return
+    if quiet:
+        _kernel['wrap'] = _leave_out_noise
+        events.register('pre_run_cell', _leave_out_noise)
+        _leave_out_noise()
+    else:
+        events.unregister('pre_run_cell', _kernel.pop('wrap'))
+        write = sys.stderr.write
+        if hasattr(write, 'original'):
+            sys.stderr.write = write.original
+
+
+_kernel = {}  # while a kernel's stderr leaves NOISE out: the function that wraps it
+
+
+def _leave_out_noise(*cell_info):
+    """Wraps the kernel's sys.stderr.write in a filter of NOISE lines (once)."""
     stream = sys.stderr
     write = getattr(stream, 'write', None)
-    if write is None or quiet == hasattr(write, 'original'):
-        return
-    if not quiet:
-        stream.write = write.original
+    if write is None or hasattr(write, 'original'):
         return
 
-    def quieter(text):
-        if not isinstance(text, str):
-            return write(text)
-        kept = ''.join(line for line in text.splitlines(True)
-                       if not NOISE.match(line.encode('utf-8', 'replace')))
-        return write(kept) if kept else 0
+    def quieter(text, *args, **kwargs):
+        if isinstance(text, str):
+            text = ''.join(line for line in text.splitlines(True)
+                           if not NOISE.match(line.encode('utf-8', 'replace')))
+            if not text:
+                return 0
+        return write(text, *args, **kwargs)
     quieter.original = write
     stream.write = quieter
 

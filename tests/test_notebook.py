@@ -194,6 +194,21 @@ def test_a_second_ctrl_c_stops_the_cell_not_the_kernel(tmp_path):
     assert then == 'alive True\n'
 
 
+def test_tensorflows_lines_stay_out_of_the_cells_after_a_run(tmp_path, mlp_dir):
+    """The first %run of a script leaves TensorFlow's start-up lines out of the kernel's
+    stderr; IPython gives each cell its own stream.write, so the cells after it showed them
+    again (the first session's cuInit and MLIR lines). A line that is no such noise shows."""
+    project = copy_project(str(tmp_path / 'project'))
+    shutil.copytree(mlp_dir, os.path.join(project, 'model'))
+    cells = ['%run mnist_app.py --help',
+             'import mnist_app\nprint("digit", mnist_app.restore_model(mnist_app.pre_pic('
+             '"pic/3.png")))',
+             'import sys\n_ = sys.stderr.write("I0000 00:00:1796.0  1 x.cc:1] noise\\nmine\\n")']
+    nb = run_notebook(cells, project)
+    assert text(nb.cells[1]) == 'digit 3\n', text(nb.cells[1])
+    assert text(nb.cells[2]) == 'mine\n', text(nb.cells[2])
+
+
 def test_the_notes_functions_in_a_fresh_kernel(tmp_path, data_dir):
     """A student who only imports the modules and calls the notes' functions."""
     project = copy_project(str(tmp_path / 'project'))
