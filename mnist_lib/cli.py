@@ -101,6 +101,9 @@ def run(main, takes_args=False, errors=()):
     _script_flags[:] = by_module.get(sys.argv[0], []) + by_module.get(__name__, [])
     for flag in _script_flags:  # absl's --help shows the key flags of the main module
         FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+        if flag.name.endswith('_dir'):  # (empty, it was the current folder, or no folder)
+            flags.register_validator(flag.name, lambda value: value is None or value.strip(),
+                                     '--%s needs a folder, not an empty name' % flag.name)
         if isinstance(flag.parser, flags.FloatParser):  # (its bounds let nan through)
             flags.register_validator(flag.name, lambda value: value is None or
                                      abs(value) <= FLOAT32_MAX, '--%s must be a finite '
@@ -149,8 +152,8 @@ def parse_flags(argv, refuse):
     except (flags.Error, ValueError) as e:  # (absl's ValueError: --noverbose=1)
         if isinstance(e, UnicodeDecodeError):
             e = 'a --flagfile holds bytes that are no UTF-8 text (%s)' % e
-        refuse('FATAL Flags parsing error: %s (--help lists the flags)'
-               % escaped(str(e).strip()))
+        refuse('FATAL Flags parsing error: %s (--help lists the flags)'  # (one per wrong flag)
+               % escaped(str(e).strip().replace('\nflag --', '; flag --')))
 
 
 def _interrupt(signum, frame):

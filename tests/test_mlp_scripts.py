@@ -208,6 +208,8 @@ def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     (['--noverbose=1'], 'does not take an argument'),  # (absl's ValueError: a traceback)
     (['--steps=1\n2'], "--steps=1\\n2"),  # (a newline in a value: escaped, one line)
     (['--flagfile=%s' % os.path.join(ROOT, 'pic', '3.png')], 'no UTF-8 text'),
+    (['--model_dir=', '--data_dir='],  # (it trained in the current folder, or said 'cannot use')
+     '--model_dir needs a folder, not an empty name; flag --data_dir=: --data_dir needs'),
 ])
 def test_bad_flags_fail_loudly(tmp_path, args, expected):
     """In one line: absl added 'Pass --helpshort ...' below its own, and an argument that is
