@@ -29,13 +29,20 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
     checkpoints.check_folder(model_dir)
     writer = None
     evaluated = failed = None
-    failures = 0
+    failures = unreadable = 0
     waiting_said = False
     while True:
         path = _latest_checkpoint(model_dir)
         if path is None:
-            if once:
-                checkpoints.state(model_dir)  # one it cannot read is said, not taken for none
+            try:  # a 'checkpoint' file it cannot read is said, not taken for none: at once
+                checkpoints.state(model_dir)  # with --once, else when it stays so (one being
+                unreadable = 0                # replaced is read at the next poll)
+            except UsageError:
+                unreadable += 1
+                if once or unreadable >= RESTORE_TRIES:
+                    raise
+                time.sleep(min(interval_secs, 1.0))
+                continue
             if not waiting_said:
                 print('No checkpoint file found', flush=True)
                 if not once:  # (the notes' loop ended here: ours waits, and says so)

@@ -213,9 +213,11 @@ def test_a_checkpoint_file_that_cannot_be_read_is_said_and_kept(tmp_path, conten
     said = 'error: cannot read %s (%s); delete it' % (
         tmp_path / 'checkpoint', 'it is empty' if not content else 'not a checkpoint state file')
     for script, *args in (('mnist_app.py', PIC[1]), ('mnist_backward.py',),
-                          ('mnist_test.py', '--once')):
+                          ('mnist_test.py', '--once'),  # ... and watching (it waited for ever):
+                          ('mnist_test.py', '--interval_secs', 0.05)):
         result = run_script(script, '--model_dir', tmp_path, *args)
         assert result.returncode == 1, result.stdout
+        assert 'No checkpoint file found' not in result.stdout, result.stdout
         last = result.stderr.strip().splitlines()[-1]
         assert last.startswith('%s: %s' % (script, said)), result.stderr
     assert sorted(os.listdir(tmp_path)) == ['.trainer.lock', 'checkpoint']  # (the trainer's)
