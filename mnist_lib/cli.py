@@ -1,6 +1,7 @@
 """The scripts' entry point: their flags (defaults are the course constants), absl's app.run
 with TF1 behaviour, and one-line errors instead of tracebacks."""
 import os
+import shlex
 import signal
 import sys
 
@@ -112,8 +113,8 @@ def run(main, takes_args=False, errors=()):
 
     def start(argv):
         if len(argv) > 1 and not takes_args:  # (absl's UsageError printed all of --help)
-            raise UsageError('unexpected argument(s): %s (flags start with --; --help lists '
-                             'them)' % ' '.join(argv[1:]))
+            raise UsageError('unexpected argument(s): %s (a flag is --name=value; --help lists '
+                             'them)' % escaped(' '.join(shlex.quote(a) for a in argv[1:])))
         tf1.behave(FLAGS.verbose)
         if not FLAGS.verbose:
             tf.logging.set_verbosity(tf.logging.ERROR)  # TF's deprecation chatter, not ours
