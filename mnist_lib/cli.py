@@ -106,10 +106,7 @@ def run(main, takes_args=False, errors=()):
             flags.register_validator(flag.name, lambda value: value is None or value.strip(),
                                      '--%s needs a folder, not an empty name' % flag.name)
         if isinstance(flag.parser, flags.FloatParser):  # (its bounds let nan through)
-            flags.register_validator(flag.name, lambda value: value is None or
-                                     abs(value) <= FLOAT32_MAX, '--%s must be a finite '
-                                     'number, at most %.4g (the largest float32)'
-                                     % (flag.name, FLOAT32_MAX))
+            flags.register_validator(flag.name, _within_float32(flag.name))
 
     def start(argv):
         if len(argv) > 1 and not takes_args:  # (absl's UsageError printed all of --help)
@@ -143,6 +140,18 @@ def run(main, takes_args=False, errors=()):
             leave(1)
         leave(status or 0)
     app.run(wrapped, flags_parser=lambda argv: parse_flags(argv, lambda line: leave(1, line)))
+
+
+def _within_float32(name):
+    """A float flag's check: a number (nan passed absl's bounds), as a float32 holds it."""
+    def check(value):
+        if value is not None and value != value:
+            raise flags.ValidationError('--%s must be a number, not nan' % name)
+        if value is not None and abs(value) > FLOAT32_MAX:
+            raise flags.ValidationError('--%s must lie within +-%.4g (what a float32 holds)'
+                                        % (name, FLOAT32_MAX))
+        return True
+    return check
 
 
 def parse_flags(argv, refuse):

@@ -108,19 +108,21 @@ def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
     weights over a good model); a batch larger than the training split, a negative seed or
     an interval past time_t ended in a traceback; a value past float32's (1e308) was inf in
     the graph, numpy's overflow warning printed above the error line."""
-    for script, flag, value in (('mnist_lenet5_backward.py', 'learning_rate', 'nan'),
-                                ('mnist_lenet5_backward.py', 'regularizer', 'inf'),
-                                ('mnist_lenet5_backward.py', 'learning_rate', 1e308),
-                                ('mnist_lenet5_backward.py', 'regularizer', 1e300),
-                                ('mnist_backward.py', 'batch_size', 60000),
-                                ('mnist_backward.py', 'seed', -1),
-                                ('mnist_test.py', 'interval_secs', 1e12)):
+    for script, flag, value, said in (
+            ('mnist_lenet5_backward.py', 'learning_rate', 'nan', 'must be a number, not nan'),
+            ('mnist_test.py', 'interval_secs', 'nan', 'must be a number, not nan'),
+            ('mnist_lenet5_backward.py', 'regularizer', 'inf', 'within +-3.403e+38'),
+            ('mnist_lenet5_backward.py', 'learning_rate', 1e308, 'within +-3.403e+38'),
+            ('mnist_lenet5_backward.py', 'regularizer', 1e300, 'within +-3.403e+38'),
+            ('mnist_backward.py', 'batch_size', 60000, 'range'),
+            ('mnist_backward.py', 'seed', -1, 'range'),
+            ('mnist_test.py', 'interval_secs', 1e12, 'range')):
         result = run_script(script, '--data_dir', data_dir, '--model_dir', tmp_path / 'm',
                             '--%s' % flag, value)
         assert result.returncode == 1 and result.stdout == '', (flag, result.stdout)
         assert re.match(r'FATAL Flags parsing error: flag --%s=' % flag, result.stderr), (
             result.stderr)
-        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and said in result.stderr, result.stderr
         assert 'Warning' not in result.stderr, result.stderr
         no_traceback(result)
     assert not os.path.exists(tmp_path / 'm')
