@@ -91,20 +91,20 @@ def _hush_kernel(quiet=True):
     the cell's end, so the filter wraps it again as each cell starts. The kernel's process,
     its fds and its signals stay as they are."""
     events = getattr(sys.modules['IPython'].get_ipython(), 'events', None)
-    if quiet == bool(_kernel) or events is None:
+    if events is None or quiet == _kernel['hushed']:
         return
+    _kernel['hushed'] = quiet
     if quiet:
-        _kernel['wrap'] = _leave_out_noise
         events.register('pre_run_cell', _leave_out_noise)
         _leave_out_noise()
     else:
-        events.unregister('pre_run_cell', _kernel.pop('wrap'))
+        events.unregister('pre_run_cell', _leave_out_noise)
         write = sys.stderr.write
         if hasattr(write, 'original'):
             sys.stderr.write = write.original
 
 
-_kernel = {}  # while a kernel's stderr leaves NOISE out: the function that wraps it
+_kernel = {'hushed': False}  # whether the kernel's stderr leaves NOISE out, cell by cell
 
 
 def _leave_out_noise(*cell_info):

@@ -32,17 +32,17 @@ def watch(saver, sess, model_dir, evaluate_fn, once, interval_secs, last_step, r
     failures = unreadable = 0
     waiting_said = False
     while True:
-        path = _latest_checkpoint(model_dir)
+        try:  # a 'checkpoint' file it cannot read is said, not taken for none: at once with
+            ckpt = checkpoints.state(model_dir)  # --once, else when it stays so (one being
+            unreadable = 0                       # replaced is read at the next poll)
+        except UsageError:
+            unreadable += 1
+            if once or unreadable >= RESTORE_TRIES:
+                raise
+            time.sleep(min(interval_secs, 1.0))
+            continue
+        path = ckpt.model_checkpoint_path if ckpt and ckpt.model_checkpoint_path else None
         if path is None:
-            try:  # a 'checkpoint' file it cannot read is said, not taken for none: at once
-                checkpoints.state(model_dir)  # with --once, else when it stays so (one being
-                unreadable = 0                # replaced is read at the next poll)
-            except UsageError:
-                unreadable += 1
-                if once or unreadable >= RESTORE_TRIES:
-                    raise
-                time.sleep(min(interval_secs, 1.0))
-                continue
             if not waiting_said:
                 print('No checkpoint file found', flush=True)
                 if not once:  # (the notes' loop ended here: ours waits, and says so)
@@ -94,14 +94,6 @@ def _summary_writer(folder):
         print('(TensorBoard summaries not written: %s)' % first_line(e), file=sys.stderr,
               flush=True)
         return False
-
-
-def _latest_checkpoint(model_dir):
-    try:
-        ckpt = tf.train.get_checkpoint_state(model_dir)
-    except (tf.errors.OpError, ValueError):
-        return None  # the 'checkpoint' file is being replaced: look again later
-    return ckpt.model_checkpoint_path if ckpt and ckpt.model_checkpoint_path else None
 
 
 def _image(im):

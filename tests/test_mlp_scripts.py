@@ -89,6 +89,12 @@ def test_signal_saves_and_exits_cleanly(tmp_path, data_dir, running, signum):
     assert os.path.exists(stopped.group(2) + '.index')
 
 
+def run_code(code):
+    """Runs Python `code` in the project, as a script would run (the CompletedProcess, text)."""
+    return subprocess.run(command('-c', code), cwd=ROOT, env=script_env(), capture_output=True,
+                          text=True, timeout=60)
+
+
 @posix_only('SIGINT sent to the process itself')
 @pytest.mark.parametrize('saved', [None, (7, 'model/mnist_model-7')])
 def test_a_second_ctrl_c_says_whether_the_first_ones_save_was_made(saved):
@@ -102,8 +108,7 @@ def test_a_second_ctrl_c_says_whether_the_first_ones_save_was_made(saved):
             '    stop.saved = %r\n'
             '    os.kill(os.getpid(), signal.SIGINT)\n'
             '    print("still running")\n' % (saved,))
-    result = subprocess.run(command('-c', code), cwd=ROOT, env=script_env(),
-                            capture_output=True, text=True, timeout=60)
+    result = run_code(code)
     assert result.returncode == 128 + signal.SIGINT, result.stderr
     assert result.stdout == ('Stopped by SIGINT at step 7; saved model/mnist_model-7. Run again '
                              'to resume.\n' if saved else 'Stopping without saving.\n')
@@ -123,8 +128,7 @@ def test_a_second_ctrl_c_while_a_checkpoint_is_written_waits_until_it_is_whole()
             '        print("the checkpoint written whole")\n'
             '        stop.saved = (7, "model/mnist_model-7")\n'
             '    print("still running")\n')
-    result = subprocess.run(command('-c', code), cwd=ROOT, env=script_env(),
-                            capture_output=True, text=True, timeout=60)
+    result = run_code(code)
     assert result.returncode == 128 + signal.SIGINT, result.stderr
     assert result.stdout == ('the checkpoint written whole\nStopped by SIGINT at step 7; saved '
                              'model/mnist_model-7. Run again to resume.\n'), result.stdout
