@@ -209,6 +209,7 @@ def test_watcher_beside_a_fast_saving_trainer(tmp_path, data_dir, running):
     (['--steps', '-5'], 'steps'),
     (['--stepz', '10'], 'stepz'),
     (['extra_argument'], 'extra_argument'),
+    (['', 'a b'], "unexpected argument(s): '' 'a b' (a flag is --name=value"),  # (quoted)
     (['--noverbose=1'], 'does not take an argument'),  # (absl's ValueError: a traceback)
     (['--steps=1\n2'], "--steps=1\\n2"),  # (a newline in a value: escaped, one line)
     (['--flagfile=%s' % os.path.join(ROOT, 'pic', '3.png')], 'no UTF-8 text'),
