@@ -57,13 +57,26 @@ def define_test_flags(model_dir, steps, interval_secs):
     flags.DEFINE_string('data_dir', paths.DATA_DIR, 'Folder of the MNIST .gz files (fetched if '
                         'missing).')
     flags.DEFINE_bool('once', False, 'Evaluate the latest checkpoint once and exit.')
-    flags.DEFINE_float('interval_secs', interval_secs, 'Seconds between looks for a new '
-                       'checkpoint.', lower_bound=0, upper_bound=24 * 3600)
+    flags.DEFINE(_PositiveFloat(upper_bound=24 * 3600), 'interval_secs', interval_secs,
+                 'Seconds between looks for a new checkpoint.',
+                 serializer=flags.ArgumentSerializer())
     flags.DEFINE_integer('steps', steps, 'Stop watching once the checkpoint of this step has '
                          'been evaluated (the trainer\'s --steps).', lower_bound=1)
     flags.DEFINE_bool('report', False, 'For the last checkpoint evaluated: a per-digit table, '
                       'and confusion.png and mistakes.png in --report_dir.')
     flags.DEFINE_string('report_dir', None, 'Where --report writes (default: <model_dir>/report).')
+
+
+class _PositiveFloat(flags.FloatParser):
+    """A float flag's parser for the range (0, upper_bound]: absl's bounds hold both ends, and
+    0 is no interval (the watcher looked again at once, busy-looping)."""
+
+    def __init__(self, upper_bound):
+        super().__init__(0, upper_bound)
+        self.syntactic_help = 'a number in the range (0, %s]' % upper_bound
+
+    def is_outside_bounds(self, val):
+        return val <= 0 or super().is_outside_bounds(val)
 
 
 def define_data_flag():

@@ -128,6 +128,22 @@ def test_flags_that_would_wreck_a_run_are_refused(tmp_path, data_dir):
     assert not os.path.exists(tmp_path / 'm')
 
 
+@pytest.mark.parametrize('script, value', [('mnist_test.py', 0), ('mnist_test.py', -1),
+                                           ('mnist_lenet5_test.py', '0.0')])
+def test_the_watcher_refuses_an_interval_that_is_not_positive(tmp_path, data_dir, script,
+                                                              value):
+    """--interval_secs 0 passed absl's bounds [0, 86400] and the watcher busy-looped (here,
+    with --once, it would evaluate); a negative value was refused in those words. Both are
+    now refused alike, before anything is read."""
+    result = run_script(script, '--data_dir', data_dir, '--model_dir', tmp_path / 'm',
+                        '--once', '--interval_secs', value)
+    assert result.returncode == 1 and result.stdout == '', result.stdout
+    assert result.stderr == ('FATAL Flags parsing error: flag --interval_secs=%s: %.1f is not a '
+                             'number in the range (0, 86400] (--help lists the flags)\n'
+                             % (value, float(value))), result.stderr
+    assert not os.path.exists(tmp_path / 'm')
+
+
 @pytest.mark.parametrize('flags, lower', [
     (('--regularizer', 1e30), '--learning_rate or --regularizer'),
     (('--learning_rate', 1e38, '--regularizer', 0), '--learning_rate')])
