@@ -152,7 +152,13 @@ def run(main, takes_args=False, errors=()):
         except BrokenPipeError:  # the reader of our output went away (`| head`): stop quietly
             leave(1)
         leave(status or 0)
-    app.run(wrapped, flags_parser=lambda argv: parse_flags(argv, lambda line: leave(1, line)))
+
+    def parse(argv):
+        try:
+            return parse_flags(argv, lambda line: leave(1, line))
+        except SystemExit:  # absl has printed a help (--help, --helpfull, --helpxml): not
+            leave(0)        # an error, though absl ends it with status 1
+    app.run(wrapped, flags_parser=parse)
 
 
 def _within_float32(name):

@@ -1,4 +1,5 @@
 """--help of every script lists every flag it takes, with its default; --helpfull stays absl's.
+Every help ends with status 0 (absl's end with 1, as if asking for help were an error).
 
 What a script takes is read from its --helpfull, which absl groups by the module that
 defined each flag: the script's own and mnist_lib.cli's (the shared ones)."""
@@ -40,6 +41,7 @@ def helps():
     for key, proc in runs.items():
         stdout, stderr = proc.communicate(timeout=300)
         assert 'Traceback' not in stderr, stderr
+        assert proc.returncode == 0, (key, proc.returncode, stderr)  # (absl's helps end in 1)
         out[key] = stdout
     return out
 
@@ -75,3 +77,19 @@ def test_helpfull_stays_absls(helps):
     assert {'absl.app', 'absl.logging', 'absl.flags'} <= set(full)
     assert 'helpfull' in full['absl.app'] and 'flagfile' in full['absl.flags']
     assert 'steps' in full['mnist_lib.cli']
+
+
+def test_the_other_helps_end_with_status_0_too(helps):
+    """absl's --helpshort and -? are --help, and --helpxml is --helpfull as XML: each ended
+    with status 1, so `python mnist_app.py --help && ...` stopped there."""
+    runs = {option: subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, 'mnist_app.py'), option], cwd=ROOT,
+        env=script_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for option in ('--helpshort', '-?', '--helpxml')}
+    for option, proc in runs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0 and stderr == '', (option, proc.returncode, stderr)
+        if option == '--helpxml':
+            assert stdout.startswith('<?xml') and '<name>fc_size</name>' in stdout, stdout[:300]
+        else:
+            assert stdout == helps['mnist_app.py', '--help'], option
