@@ -9,9 +9,10 @@ from mnist_lib import quiet
 
 
 def ask(prompt):
-    """input(), with the end of input or Ctrl-C as None. Bytes that are no text in the
-    terminal's encoding (a path in another one, pasted) are kept as Python keeps such file
-    names (surrogateescape), not a UnicodeDecodeError. The prompt goes to stdout, as it does
+    """input(), with the end of input as None; a Ctrl-C stays a KeyboardInterrupt (the script
+    says 'interrupted.' and ends with status 1). Bytes that are no text in the terminal's
+    encoding (a path in another one, pasted) are kept as Python keeps such file names
+    (surrogateescape), not a UnicodeDecodeError. The prompt goes to stdout, as it does
     when the input is piped: in a terminal, input() writes it to stderr, which the quiet start
     (mnist_lib/quiet.py) passes on in whole lines only, so the prompt showed after the answer
     (in a notebook, the kernel's input() shows it by its box)."""
@@ -23,9 +24,12 @@ def ask(prompt):
         sys.stdout.write(prompt)
         sys.stdout.flush()
         return input()
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:
         print()
         return None
+    except KeyboardInterrupt:  # the script's 'interrupted.' line, on a line of its own
+        print()
+        raise
     except NotImplementedError:  # IPython's StdinNotImplementedError: a kernel without stdin
         raise errors.UsageError('nothing can be typed here: give the answers as '
                                 'application(lines=[...]), or the pictures as arguments')

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ANSWER, PIC, TIMEOUT, app, clean_env, command, run_script, script_env
+from conftest import ANSWER, PIC, ROOT, TIMEOUT, app, clean_env, command, run_script, script_env
 from mnist_lib import picture
 
 
@@ -82,6 +82,36 @@ def test_end_of_input_ends_cleanly(mlp_dir, stdin):
     result = app('--model_dir', mlp_dir, stdin=stdin)
     assert result.returncode == 0
     assert 'Traceback' not in result.stderr
+
+
+@pytest.mark.skipif(os.name != 'posix', reason='POSIX only: Ctrl-C sent as SIGINT')
+@pytest.mark.parametrize('typed, prompt', [('', 'input the number of test pictures:'),
+                                           ('1\n', 'the path of test picture:')])
+def test_ctrl_c_at_a_prompt_is_an_interruption_not_the_end_of_input(mlp_dir, typed, prompt):
+    """Ctrl-C at a prompt of the dialogue ended the app with status 0, as the end of input
+    does (`mnist_app.py && next` went on); now it ends as a Ctrl-C ends the other scripts."""
+    import select
+    import signal
+    proc = subprocess.Popen(command('mnist_app.py', '--model_dir', mlp_dir), cwd=ROOT,
+                            env=clean_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
+                            # Ctrl-C as at a terminal, even where pytest runs in the background
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        proc.stdin.write(typed.encode())
+        proc.stdin.flush()
+        shown = b''
+        while not shown.endswith(prompt.encode()):  # the app waits for an answer
+            ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
+            chunk = os.read(proc.stdout.fileno(), 4096) if ready else b''
+            assert chunk, 'no %r; so far: %r' % (prompt, shown)
+            shown += chunk
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1 and err == b'mnist_app.py: interrupted.\n', (proc.returncode, err)
+    assert out == b'\n'  # the prompt's line ended, the interrupted line below it
 
 
 def test_interactive_bad_picture_is_reported_and_the_rest_answered(mlp_dir, tmp_path):
