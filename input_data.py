@@ -26,6 +26,7 @@ import zlib
 import numpy as np
 
 from mnist_lib import download
+from mnist_lib.errors import escaped
 
 DEFAULT_SOURCE_URL = 'https://storage.googleapis.com/cvdf-datasets/mnist/'
 PYTORCH_MIRROR = 'https://ossci-datasets.s3.amazonaws.com/mnist/'
@@ -135,7 +136,7 @@ def maybe_download(filename, work_directory, source_url=DEFAULT_SOURCE_URL, unre
 
 def _read_idx(path, magic, item_shape):
     """Returns the uint8 array of an IDX file, checking its magic number and size."""
-    print('Extracting', path)
+    print('Extracting', escaped(str(path)))  # (a newline in it would break the line in two)
     try:
         with gzip.open(path, 'rb') as f:
             data = f.read()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import input_data
-from conftest import ROOT, command, posix_only, script_env
+from conftest import ROOT, command, posix_only, run_script, script_env
 
 
 def write_idx(path, array, magic=None, truncate_to=None):
@@ -219,6 +219,25 @@ def test_real_mnist_facts(data_dir, capsys):
     assert list(np.bincount(test_labels)) == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974,
                                               1009]
     assert list(test_labels[:10]) == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+
+
+@posix_only('a newline in a folder name')
+def test_a_data_folder_named_with_control_characters_is_escaped_in_the_notes_lines(tmp_path,
+                                                                                  data_dir):
+    """The notes' 'Extracting <path>' lines printed the path raw: a newline in it broke the
+    line in two, and a terminal escape reached the terminal. Now escaped, as error lines do."""
+    folder = tmp_path / 'new\nline\x1b[31m'
+    folder.mkdir()
+    for name in input_data.SHA256:
+        os.symlink(os.path.join(data_dir, name), folder / name)
+    result = run_script('mnist_test.py', '--once', '--data_dir', folder, '--model_dir',
+                        tmp_path / 'm')
+    assert result.returncode == 1 and 'Traceback' not in result.stderr, result.stderr
+    shown = os.path.join(str(tmp_path), 'new\\nline\\x1b[31m')
+    names = [input_data.TRAIN_IMAGES, input_data.TRAIN_LABELS, input_data.TEST_IMAGES,
+             input_data.TEST_LABELS]
+    assert result.stdout.splitlines() == ['Extracting %s' % os.path.join(shown, name)
+                                          for name in names] + ['No checkpoint file found']
 
 
 def test_label_out_of_range(small):
