@@ -226,7 +226,7 @@ def run_in_kernel(start, errors=()):
     try:
         start(argv)
     except (UsageError, app.UsageError) + tuple(errors) as e:
-        raise Stopped('%s: error: %s' % (name, e)) from None
+        raise Stopped(escaped('%s: error: %s' % (name, e))) from None
     except KeyboardInterrupt:
         raise Stopped('%s: interrupted.' % name) from None
 
@@ -238,8 +238,8 @@ def leave(status, message=None):
     second SIGINT, as `timeout` sends to the whole group, came while a server left)."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
-    if message:
-        print(message, file=sys.stderr)
+    if message:  # (escaped: a path with a newline in an error would break it in two)
+        print(escaped(message), file=sys.stderr)
     try:
         sys.stdout.flush()
     except BrokenPipeError:  # what is left in the buffer has no reader: drop it

@@ -238,6 +238,13 @@ def test_a_data_folder_named_with_control_characters_is_escaped_in_the_notes_lin
              input_data.TEST_LABELS]
     assert result.stdout.splitlines() == ['Extracting %s' % os.path.join(shown, name)
                                           for name in names] + ['No checkpoint file found']
+    os.remove(folder / input_data.TEST_LABELS)  # and an error naming a file in it: one line
+    (folder / input_data.TEST_LABELS).write_bytes(b'not gzip')
+    result = run_script('mnist_test.py', '--once', '--data_dir', folder, '--model_dir',
+                        tmp_path / 'm')
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith('mnist_test.py: error: %s is truncated or not a gzip file'
+                                    % os.path.join(shown, input_data.TEST_LABELS)), result.stderr
 
 
 def test_label_out_of_range(small):
