@@ -193,7 +193,8 @@ def serve(argv):
             raise
         no_judge = str(e)
     return server.serve(models, trainers, FLAGS.host, FLAGS.port, judge, FLAGS.reject,
-                        no_judge)
+                        no_judge, lambda kind: server.load_model(MODELS[kind], dirs[kind],
+                                                                 FLAGS.fc_size))
 
 
 def main(argv):

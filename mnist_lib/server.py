@@ -27,6 +27,7 @@ import urllib.parse
 import numpy as np
 
 import mnist_forward
+from mnist_lib import checkpoints
 from mnist_lib import connections
 from mnist_lib import http_wire as wire
 from mnist_lib import input_pictures
@@ -92,18 +93,30 @@ class App(object):
     GET, and every POST refused before its body is read), `answer` reads a picture."""
 
     def __init__(self, models, trainers, loopback, judge=None, reject=True, no_judge=None,
-                 host='127.0.0.1'):
+                 host='127.0.0.1', load=None):
         self.models, self.trainers, self.loopback = models, trainers, loopback
+        self.load = load
         names = LOOPBACK_NAMES + (host,)  # (as its URL shows it: an IPv6 address in [])
         self.own_host = re.compile(r'^(%s)(:\d{1,5})?$' % '|'.join(map(re.escape, names)), re.I)
         self.judge, self.reject, self.no_judge = judge, reject, no_judge
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
 
     def model_list(self):
-        return [{'name': kind, 'trained': self.models.get(kind) is not None,
-                 'hint': None if self.models.get(kind) else
+        return [{'name': kind, 'trained': self.model(kind) is not None,
+                 'hint': None if self.model(kind) else
                  'not trained yet: python %s' % self.trainers[kind]}
                 for kind in self.models]
+
+    def model(self, kind):
+        """The model `kind`, or None while it has no checkpoint. One not trained when the
+        server started is restored (`load`) once its trainer, run beside the page, has saved:
+        the page no longer asks for the training just done (a second or so, once)."""
+        if self.models[kind] is None and self.load is not None:
+            try:
+                self.models[kind] = self.load(kind)
+            except UsageError:  # (a damaged checkpoint: still not trained, as at the start)
+                pass
+        return self.models[kind]
 
     def early(self, head, client):
         host = wire.header(head, 'host')
@@ -167,7 +180,7 @@ class App(object):
         reject = (query.get('reject') or ['1'])[0]
         if reject not in ('0', '1'):
             return wire.error(400, 'reject must be 0 or 1, not %r' % reject[:40])
-        if self.models.get(kind) is None:
+        if self.model(kind) is None:
             return wire.error(409, '%s is not trained yet: python %s'
                               % (kind, self.trainers[kind]))
         if self.judge is None and self.no_judge and (number == '1' or self._judged(query)):
@@ -212,16 +225,23 @@ def file_response(path):
 
 
 def load_models(specs, model_dirs, fc_size):
-    """Every model of `specs` (name -> model.Spec) that has a checkpoint, restored once and
-    run once (the first session run optimises the graph: before the first visitor, not
-    during); None for the others."""
-    models = {}
-    for kind, spec in specs.items():
-        model = model_lib.Model(spec, model_dirs.get(kind), fc_size)  # (the MLP ignores it)
-        if model.checkpoint:
-            model.predict(np.zeros((1, mnist_forward.INPUT_NODE), np.float32))
-        models[kind] = model if model.checkpoint else None
-    return models
+    """Every model of `specs` (name -> model.Spec) that has a checkpoint, restored (load_model);
+    None for the others."""
+    return {kind: load_model(spec, model_dirs.get(kind), fc_size)
+            for kind, spec in specs.items()}
+
+
+def load_model(spec, model_dir, fc_size):
+    """The model of `spec` in `model_dir` restored once and run once (the first session run
+    optimises the graph: before a visitor's picture, not during); None when the folder has no
+    checkpoint (looked for first: the graph is not built for nothing)."""
+    if not checkpoints.state(model_dir or spec.model_dir):
+        return None
+    model = model_lib.Model(spec, model_dir, fc_size)  # (the MLP ignores fc_size)
+    if not model.checkpoint:
+        return None
+    model.predict(np.zeros((1, mnist_forward.INPUT_NODE), np.float32))
+    return model
 
 
 def listen(host, port):
@@ -252,7 +272,7 @@ def connection_cap():
         64, min(MAX_CONNECTIONS, soft - 64))
 
 
-def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
+def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None, load=None):
     """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it),
     with the `judge` (numbers need it) asked of single digits unless not `reject` or a
     request says reject=0, until Ctrl-C or SIGTERM; then the requests in flight finish (up to
@@ -272,7 +292,7 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None):
     address = ipaddress.ip_address(sock.getsockname()[0].split('%')[0])
     loopback = (getattr(address, 'ipv4_mapped', None) or address).is_loopback  # ::ffff:127.x
     loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge,
-                                      shown), BUSY, connection_cap())
+                                      shown, load), BUSY, connection_cap())
     previous = {}
 
     def stop(signum, frame):

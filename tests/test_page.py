@@ -228,6 +228,31 @@ def test_a_second_finger_is_not_joined_to_the_first_ones_stroke(browser, url):
     context.close()
 
 
+def test_a_model_trained_while_the_page_is_open_can_be_chosen(browser, mlp_dir, models_dir,
+                                                              running, tmp_path):
+    """Back on the page from the terminal where LeNet-5 was trained: its entry, 'not
+    trained yet', becomes LeNet-5 and reads, without a reload."""
+    from test_server import saved_as_a_trainer_saves, start
+    saved_as_a_trainer_saves(mlp_dir, tmp_path)
+    server, url = start(running, tmp_path)
+    page = browser.new_page(viewport={'width': 800, 'height': 1000})
+    page.goto(url)
+    page.wait_for_selector('#model option', state='attached')
+    assert page.is_disabled('#model option[value=lenet5]')
+    draw(page, STROKES['7'])
+    saved_as_a_trainer_saves(models_dir / 'lenet5', tmp_path / 'lenet5')
+    page.evaluate("window.dispatchEvent(new Event('focus'))")  # back from the terminal
+    page.wait_for_function(
+        "!document.querySelector('#model option[value=lenet5]').disabled", timeout=30000)
+    assert page.input_value('#model') == 'mlp'  # the choice is kept
+    assert page.inner_text('#model option[value=lenet5]') == 'LeNet-5 (lesson 7)'
+    with page.expect_request(lambda request: 'model=lenet5' in request.url):
+        until_answered(page, lambda: page.select_option('#model', 'lenet5'))
+    assert shown(page) == ('7', 10, 1)
+    page.close()
+    server.kill()
+
+
 def test_a_failing_request_shows_the_error(page, tmp_path):
     (tmp_path / 'notes.txt').write_text('not a picture')
     page.set_input_files('#photo', str(tmp_path / 'notes.txt'))

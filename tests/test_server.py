@@ -140,6 +140,29 @@ def test_model_without_checkpoint_is_409(mlp_dir, running, tmp_path):
     assert server.proc.wait(timeout=30) == 0
 
 
+def saved_as_a_trainer_saves(source, folder):
+    """Copies the checkpoint files of `source` into `folder`, its 'checkpoint' state last."""
+    os.makedirs(folder, exist_ok=True)
+    names = sorted(n for n in os.listdir(source) if os.path.isfile(os.path.join(source, n)))
+    for name in [n for n in names if n != 'checkpoint'] + ['checkpoint']:
+        shutil.copy(os.path.join(source, name), folder)
+
+
+def test_a_model_trained_while_serving_is_served(mlp_dir, models_dir, running, tmp_path):
+    """LeNet-5 trained beside a running page: the server said 'not trained yet: python
+    mnist_lenet5_backward.py' until it was restarted. It serves it once it has a checkpoint."""
+    saved_as_a_trainer_saves(mlp_dir, tmp_path)
+    server, url = start(running, tmp_path)
+    assert call(url, '/models')[1]['models'][1]['trained'] is False
+    saved_as_a_trainer_saves(models_dir / 'lenet5', tmp_path / 'lenet5')
+    assert call(url, '/models')[1]['models'][1] == {'name': 'lenet5', 'trained': True,
+                                                    'hint': None}
+    status, answer = call(url, '/predict?model=lenet5', open(PIC[7], 'rb').read())
+    assert status == 200 and answer['model'] == 'lenet5' and answer['number'] == '7', answer
+    server.proc.send_signal(2)
+    assert server.proc.wait(timeout=30) == 0
+
+
 def test_fifty_requests_at_once(url):
     def one(k):
         return k % 10, call(url, '/predict?model=mlp', open(PIC[k % 10], 'rb').read())

@@ -187,6 +187,7 @@ document.addEventListener('drop', (event) => {
 });
 
 async function loadModels() {
+  const kept = $('model').value;
   try {
     const list = (await (await fetch('/models')).json()).models;
     $('model').replaceChildren(...list.map((m) => {
@@ -197,12 +198,18 @@ async function loadModels() {
       option.disabled = !m.trained;
       return option;
     }));
-    const first = list.find((m) => m.trained);
-    if (first) $('model').value = first.name;
+    const chosen = list.find((m) => m.trained && m.name === kept) || list.find((m) => m.trained);
+    if (chosen) $('model').value = chosen.name;
   } catch (error) {
     showError('Could not list the models (' + error.message + ').');
   }
 }
+
+// Back from the terminal where a model was being trained: list the models again, so that
+// one trained meanwhile can be chosen without reloading the page.
+window.addEventListener('focus', () => {
+  if ([...$('model').options].some((option) => option.disabled)) loadModels();
+});
 
 redraw();
 loadModels();
