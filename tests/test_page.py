@@ -135,9 +135,29 @@ def test_two_digit_number(page):
     assert (answer, bars, seen) == ('17', 20, 2)
 
 
+# How many of the pad's pixels are dark (the photo shown on it, or strokes).
+DARK_ON_PAD = """() => {
+  const pad = document.getElementById('pad');
+  const data = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height).data;
+  let dark = 0;
+  for (let k = 0; k < data.length; k += 4) if (data[k] < 128) dark++;
+  return dark;
+}"""
+
+
 def test_photo_upload(page):
     until_answered(page, lambda: page.set_input_files('#photo', PIC[3]))
     assert shown(page) == ('3', 10, 1)
+    # The photo is shown on the pad (it was left blank: what was read could not be seen),
+    # until the next stroke, which starts a drawing of its own.
+    page.wait_for_function('(%s)() > 1000' % DARK_ON_PAD, timeout=10000)
+    with_photo = page.evaluate(DARK_ON_PAD)
+    draw(page, STROKES['1'])
+    after_photo = page.evaluate(DARK_ON_PAD)
+    page.click('#clear')
+    draw(page, STROKES['1'])
+    assert after_photo == page.evaluate(DARK_ON_PAD) != with_photo
+    assert page.inner_text('#answer') == '1'
 
 
 def test_undo_and_clear(page):

@@ -169,6 +169,20 @@ function readPhoto(file) {  // the pad is cleared: the answer is the photo's alo
   redraw();
   photo = file;
   post(file);
+  showPhoto(file);
+}
+
+async function showPhoto(file) {  // the photo on the pad, fitted, until the next stroke
+  let shown;
+  try {
+    shown = await createImageBitmap(file);
+  } catch (error) {
+    return;  // one the browser cannot show (the server may still read it)
+  }
+  if (photo !== file || strokes.length) return;  // drawn on or replaced meanwhile
+  const scale = Math.min(pad.width / shown.width, pad.height / shown.height);
+  const [w, h] = [shown.width * scale, shown.height * scale];
+  ink.drawImage(shown, (pad.width - w) / 2, (pad.height - h) / 2, w, h);
 }
 $('photo').addEventListener('change', () => {
   const file = $('photo').files[0];
