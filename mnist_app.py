@@ -43,6 +43,7 @@ from mnist_lib import model
 from mnist_lib import picture
 from mnist_lib import prompts
 from mnist_lib import recognise
+from mnist_lib import served_models
 from mnist_lib import server
 
 # What the app, the page and the export need of each model; the notes' constants, from the
@@ -180,8 +181,8 @@ def serve(argv):
             } if FLAGS.model_dir else {kind: spec.model_dir for kind, spec in MODELS.items()}
     trainers = {kind: MODELS[kind].trainer + (' --model_dir %s' % dirs[kind]
                                               if FLAGS.model_dir else '') for kind in MODELS}
-    models = server.load_models(MODELS, dirs, FLAGS.fc_size)
-    if not any(models.values()):
+    models = served_models.ServedModels(MODELS, dirs, FLAGS.fc_size, trainers)
+    if not models.any():
         print('mnist_app.py: error: no model is trained yet in %s (train first: python %s)'
               % (FLAGS.model_dir or MODELS['mlp'].model_dir, trainers['mlp']), file=sys.stderr)
         return 2
@@ -192,9 +193,7 @@ def serve(argv):
         if FLAGS.reject:
             raise
         no_judge = str(e)
-    return server.serve(models, trainers, FLAGS.host, FLAGS.port, judge, FLAGS.reject,
-                        no_judge, lambda kind: server.load_model(MODELS[kind], dirs[kind],
-                                                                 FLAGS.fc_size))
+    return server.serve(models, FLAGS.host, FLAGS.port, judge, FLAGS.reject, no_judge)
 
 
 def main(argv):

@@ -24,14 +24,9 @@ import socket
 import sys
 import urllib.parse
 
-import numpy as np
-
-import mnist_forward
-from mnist_lib import checkpoints
 from mnist_lib import connections
 from mnist_lib import http_wire as wire
 from mnist_lib import input_pictures
-from mnist_lib import model as model_lib
 from mnist_lib import picture
 from mnist_lib import recognise
 from mnist_lib.errors import UsageError
@@ -92,31 +87,13 @@ class App(object):
     """The page and its API, for connections.Loop: `early` answers from a request's head (every
     GET, and every POST refused before its body is read), `answer` reads a picture."""
 
-    def __init__(self, models, trainers, loopback, judge=None, reject=True, no_judge=None,
-                 host='127.0.0.1', load=None):
-        self.models, self.trainers, self.loopback = models, trainers, loopback
-        self.load = load
+    def __init__(self, models, loopback, judge=None, reject=True, no_judge=None,
+                 host='127.0.0.1'):
+        self.models, self.loopback = models, loopback
         names = LOOPBACK_NAMES + (host,)  # (as its URL shows it: an IPv6 address in [])
         self.own_host = re.compile(r'^(%s)(:\d{1,5})?$' % '|'.join(map(re.escape, names)), re.I)
         self.judge, self.reject, self.no_judge = judge, reject, no_judge
         self.web_files = sorted(f for f in os.listdir(WEB_DIR) if not f.startswith('.'))
-
-    def model_list(self):
-        return [{'name': kind, 'trained': self.model(kind) is not None,
-                 'hint': None if self.model(kind) else
-                 'not trained yet: python %s' % self.trainers[kind]}
-                for kind in self.models]
-
-    def model(self, kind):
-        """The model `kind`, or None while it has no checkpoint. One not trained when the
-        server started is restored (`load`) once its trainer, run beside the page, has saved:
-        the page no longer asks for the training just done (a second or so, once)."""
-        if self.models[kind] is None and self.load is not None:
-            try:
-                self.models[kind] = self.load(kind)
-            except UsageError:  # (a damaged checkpoint: still not trained, as at the start)
-                pass
-        return self.models[kind]
 
     def early(self, head, client):
         host = wire.header(head, 'host')
@@ -145,7 +122,7 @@ class App(object):
         if path in ('/', '/index.html'):
             return file_response(os.path.join(WEB_DIR, 'index.html'))
         if path == '/models':
-            return wire.json_response(200, {'models': self.model_list()})
+            return wire.json_response(200, {'models': self.models.listing()})
         if path == '/predict':
             return wire.error(405, 'GET is not allowed on /predict; POST the picture', ALLOW)
         name = path[len('/web/'):] if path.startswith('/web/') else None
@@ -180,9 +157,8 @@ class App(object):
         reject = (query.get('reject') or ['1'])[0]
         if reject not in ('0', '1'):
             return wire.error(400, 'reject must be 0 or 1, not %r' % reject[:40])
-        if self.model(kind) is None:
-            return wire.error(409, '%s is not trained yet: python %s'
-                              % (kind, self.trainers[kind]))
+        if self.models.get(kind) is None:
+            return wire.error(409, '%s is %s' % (kind, self.models.hint(kind)))
         if self.judge is None and self.no_judge and (number == '1' or self._judged(query)):
             return wire.error(503, self.no_judge)
         if (wire.header(head, 'content-type') or '').lower().startswith('multipart/'):
@@ -210,7 +186,7 @@ class App(object):
 
         timings = {}
         try:
-            reading = recognise.read(body, self.models[kind], number, timings=timings,
+            reading = recognise.read(body, self.models.get(kind), number, timings=timings,
                                      judge=self.judge if judged else None)
         except picture.PictureError as e:
             return wire.error(STATUS[e.kind], 'the upload %s' % e)
@@ -222,26 +198,6 @@ def file_response(path):
         body = f.read()
     return wire.Response(200, body, TYPES.get(os.path.splitext(path)[1],
                                               'application/octet-stream'), [])
-
-
-def load_models(specs, model_dirs, fc_size):
-    """Every model of `specs` (name -> model.Spec) that has a checkpoint, restored (load_model);
-    None for the others."""
-    return {kind: load_model(spec, model_dirs.get(kind), fc_size)
-            for kind, spec in specs.items()}
-
-
-def load_model(spec, model_dir, fc_size):
-    """The model of `spec` in `model_dir` restored once and run once (the first session run
-    optimises the graph: before a visitor's picture, not during); None when the folder has no
-    checkpoint (looked for first: the graph is not built for nothing)."""
-    if not checkpoints.state(model_dir or spec.model_dir):
-        return None
-    model = model_lib.Model(spec, model_dir, fc_size)  # (the MLP ignores fc_size)
-    if not model.checkpoint:
-        return None
-    model.predict(np.zeros((1, mnist_forward.INPUT_NODE), np.float32))
-    return model
 
 
 def listen(host, port):
@@ -272,13 +228,13 @@ def connection_cap():
         64, min(MAX_CONNECTIONS, soft - 64))
 
 
-def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None, load=None):
-    """Serves `models` (name -> Model or None; `trainers`: name -> the script that trains it),
+def serve(models, host, port, judge=None, reject=True, no_judge=None):
+    """Serves `models` (served_models.ServedModels),
     with the `judge` (numbers need it) asked of single digits unless not `reject` or a
     request says reject=0, until Ctrl-C or SIGTERM; then the requests in flight finish (up to
     connections.GRACE s). Without a judge, `no_judge` (why: its weights are missing) answers
     the requests that need one, with 503. Returns the exit status (0)."""
-    if not any(models.values()):
+    if not models.any():
         raise UsageError('no model is trained yet: python mnist_backward.py (or '
                          'mnist_lenet5_backward.py) first')
     if host.startswith('[') and host.endswith(']'):
@@ -291,8 +247,8 @@ def serve(models, trainers, host, port, judge=None, reject=True, no_judge=None, 
                                                          or e))
     address = ipaddress.ip_address(sock.getsockname()[0].split('%')[0])
     loopback = (getattr(address, 'ipv4_mapped', None) or address).is_loopback  # ::ffff:127.x
-    loop = connections.Loop(sock, App(models, trainers, loopback, judge, reject, no_judge,
-                                      shown, load), BUSY, connection_cap())
+    loop = connections.Loop(sock, App(models, loopback, judge, reject, no_judge, shown),
+                            BUSY, connection_cap())
     previous = {}
 
     def stop(signum, frame):
