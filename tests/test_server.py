@@ -154,6 +154,14 @@ def test_a_model_trained_while_serving_is_served(mlp_dir, models_dir, running, t
     saved_as_a_trainer_saves(mlp_dir, tmp_path)
     server, url = start(running, tmp_path)
     assert call(url, '/models')[1]['models'][1]['trained'] is False
+    damaged = tmp_path / 'lenet5'  # a checkpoint that cannot be restored: still not trained
+    damaged.mkdir()
+    (damaged / 'mnist_model-1.index').write_bytes(b'not a checkpoint')
+    (damaged / 'mnist_model-1.data-00000-of-00001').write_bytes(b'')
+    (damaged / 'checkpoint').write_text('model_checkpoint_path: "mnist_model-1"\n')
+    assert call(url, '/models')[1]['models'][1]['trained'] is False
+    assert call(url, '/predict?model=lenet5', open(PIC[7], 'rb').read())[0] == 409
+    assert call(url, '/predict?model=mlp', open(PIC[7], 'rb').read())[0] == 200
     saved_as_a_trainer_saves(models_dir / 'lenet5', tmp_path / 'lenet5')
     assert call(url, '/models')[1]['models'][1] == {'name': 'lenet5', 'trained': True,
                                                     'hint': None}
