@@ -3,11 +3,13 @@
 normalisation and the finder."""
 import errno
 import io
+import json
 import os
 import re
 import shutil
 import stat
 import sys
+import urllib.request
 import zlib
 
 import numpy as np
@@ -154,6 +156,37 @@ def test_number_interactive(mlp_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == ('input the number of test pictures:'
                              'the path of test picture:The prediction number is: 2026\n')
+
+
+def test_a_number_read_as_one_digit_says_what_number_reads(mlp_dir, url, tmp_path):
+    """A photo of a number read without --number is "not a digit": the answer says what
+    --number reads, in batch mode, the dialogue and the JSON (the page shows its notice);
+    not for one letter whose strokes --number reads as 1s."""
+    mnist_number('2026', seed=1).save(tmp_path / 'n.png')
+    letter = Image.new('L', (300, 300), 255)
+    ImageDraw.Draw(letter).line([(90, 60), (90, 240)], fill=0, width=16)
+    ImageDraw.Draw(letter).line([(90, 150), (210, 150)], fill=0, width=16)
+    ImageDraw.Draw(letter).line([(210, 60), (210, 240)], fill=0, width=16)
+    letter.save(tmp_path / 'H.png')
+    as_number = app('--model_dir', mlp_dir, '--number', tmp_path / 'H.png')
+    assert len(re.match(ANSWER, as_number.stdout).group(2)) == 2  # '11': no hint offers it
+    result = app('--model_dir', mlp_dir, tmp_path / 'n.png', tmp_path / 'H.png')
+    assert result.returncode == 0, result.stderr
+    number, letter = result.stdout.splitlines()
+    assert re.match(r'^%s: not a digit \(forced: \d, [0-9.]+%%\) a number\? --number reads '
+                    r'2026$' % re.escape(str(tmp_path / 'n.png')), number), number
+    assert re.match(r'^.*H.png: not a digit \(forced: \d, [0-9.]+%\)$', letter), letter
+    result = app('--model_dir', mlp_dir, stdin='1\n%s\n' % (tmp_path / 'n.png'))
+    assert result.stdout == ('input the number of test pictures:the path of test picture:'
+                             'The prediction number is: not a digit\n'
+                             'a number? --number reads 2026\n')
+    with open(tmp_path / 'n.png', 'rb') as f:
+        request = urllib.request.Request(url + '/predict', data=f.read(), method='POST')
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        said = json.loads(reply.read())
+    assert said['not_a_digit'] is True and said['as_number'] == '2026'
+    assert said['notice'] == 'A number? Tick "number" to read it: 2026'
+    assert said['unsure'] is False
 
 
 def test_single_digit_save_input_name(mlp_dir, tmp_path):

@@ -116,7 +116,7 @@ function show(answer) {
   $('answer').textContent = answer.not_a_number ? 'not a number' :
     answer.not_a_digit ? 'not a digit' : answer.number;
   $('notice').textContent = answer.notice || '';
-  $('notice').hidden = !answer.unsure;
+  $('notice').hidden = !answer.notice;
   const bars = [];
   answer.probabilities.forEach((row, k) => {
     const group = document.createElement('div');
