@@ -135,6 +135,19 @@ def test_two_digit_number(page):
     assert (answer, bars, seen) == ('17', 20, 2)
 
 
+def test_a_photo_of_a_number_read_as_one_digit_says_to_tick_number(page, tmp_path):
+    from PIL import Image, ImageDraw
+    photo = Image.new('L', (560, 280), 255)
+    for digit, dx in (('1', 40), ('7', 260)):
+        for stroke in STROKES[digit]:
+            ImageDraw.Draw(photo).line([(x + dx, y) for x, y in stroke], fill=0, width=14)
+    photo.save(tmp_path / '17.png')
+    until_answered(page, lambda: page.set_input_files('#photo', str(tmp_path / '17.png')))
+    assert page.inner_text('#answer') == 'not a digit'
+    assert page.is_visible('#notice')
+    assert page.inner_text('#notice') == 'A number? Tick "number" to read it: 17'
+
+
 # How many of the pad's pixels are dark (the photo shown on it, or strokes).
 DARK_ON_PAD = """() => {
   const pad = document.getElementById('pad');
