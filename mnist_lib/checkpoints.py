@@ -68,6 +68,16 @@ def hold(model_dir):
     return lock
 
 
+def still_held(lock, model_dir):
+    """Whether `lock` (hold's) is still the lock file in `model_dir`: False once the folder was
+    removed, or removed and made again (by another trainer, which then holds a lock of its
+    own there), while its trainer ran."""
+    try:
+        return os.path.samestat(os.fstat(lock.fileno()), os.stat(os.path.join(model_dir, LOCK)))
+    except OSError:
+        return False
+
+
 def _read(lock):
     try:
         lock.seek(0)

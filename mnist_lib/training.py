@@ -94,6 +94,7 @@ class Trainer(object):
         self.step = step
         if step % self.save_every == 0 or step == self.steps or self.stop.requested:
             self.progress.report_speed(step)
+            self._hold_again()
             with self.stop.saving():
                 self.saved = save(self.sess, self.saver, self.save_path, self.global_step)
                 if self.stop.requested:
@@ -106,6 +107,23 @@ class Trainer(object):
             self.progress.writer.flush()
             self.progress.restart()
             self._last = time.perf_counter()
+
+    def _hold_again(self):
+        """Before a save: where the model folder was removed while training, makes it again
+        and locks it, or stops (UsageError) where another trainer took it meanwhile: the two
+        would write the same checkpoint names over each other."""
+        if checkpoints.still_held(self.lock, self.model_dir):
+            return
+        self.lock.close()
+        try:
+            self.lock = checkpoints.hold(self.model_dir)
+        except UsageError as e:
+            self.lock = open(os.devnull)  # (closed on the way out, as the lock would be)
+            raise UsageError('%s was removed while this trainer ran, which stops without '
+                             'saving its steps since the last checkpoint: %s'
+                             % (self.model_dir, e))
+        print('%s was removed while training: made again for the next checkpoints.'
+              % self.model_dir)
 
     def __exit__(self, *exc):
         if exc[0] is not None and issubclass(exc[0], BrokenPipeError) and self.step:

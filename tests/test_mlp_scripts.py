@@ -1,6 +1,7 @@
 """The lesson 5/6.1 scripts run for real, as subprocesses, on MNIST from the mirror."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 
@@ -184,6 +185,37 @@ def test_a_second_trainer_on_the_same_folder_is_refused(tmp_path, data_dir, runn
             '%s: error: another trainer (process %d) is writing into %s: wait for it to end, '
             'or train in another --model_dir' % (script, first.proc.pid, model_dir))
     assert first.proc.poll() is None
+    assert not [name for name in os.listdir(model_dir) if name.startswith('mnist_model')]
+
+
+@posix_only('a trainer paused by SIGSTOP')
+def test_a_model_folder_removed_while_training(tmp_path, data_dir, running):
+    """The folder removed under a trainer: it is made again at the next save; made again by a
+    second trainer first, the two wrote the same checkpoint names over each other (the first
+    one's lock was on the removed folder): the first one stops."""
+    model_dir = tmp_path / 'model'
+    first = running('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                    '--steps', 100000, '--print_every', 1000, '--save_every', 40)
+    first.wait_for(VALIDATION)
+    shutil.rmtree(model_dir)
+    first.wait_for(r'^%s was removed while training: made again for the next checkpoints\.$'
+                   % re.escape(str(model_dir)))
+    first.wait_for(VALIDATION)
+    assert [name for name in os.listdir(model_dir) if name.startswith('mnist_model')]
+    first.proc.send_signal(signal.SIGSTOP)  # (the second one must take the folder first)
+    shutil.rmtree(model_dir)
+    second = running('mnist_backward.py', '--data_dir', data_dir, '--model_dir', model_dir,
+                     '--steps', 100000, '--print_every', 10, '--save_every', 100000)
+    second.wait_for(LOSS)
+    first.proc.send_signal(signal.SIGCONT)
+    code, lines, stderr = first.finish()
+    assert code == 1
+    assert stderr.strip().splitlines()[-1] == (
+        'mnist_backward.py: error: %s was removed while this trainer ran, which stops without '
+        'saving its steps since the last checkpoint: another trainer (process %d) is writing '
+        'into %s: wait for it to end, or train in another --model_dir'
+        % (model_dir, second.proc.pid, model_dir))
+    assert second.proc.poll() is None
     assert not [name for name in os.listdir(model_dir) if name.startswith('mnist_model')]
 
 
