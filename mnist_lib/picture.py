@@ -81,13 +81,32 @@ def _morph(ink, radius, grow):
 
 def mnist_style(rgb):
     """Finds the digit and normalises it the way MNIST's digits were: [1, 784]."""
+    ink, mask, labels, boxes, specks = _marks(rgb)
+    return normalise(ink, mask & ~np.isin(labels, specks)).reshape([1, SIZE * SIZE])
+
+
+def _marks(rgb):
+    """The picture's ink [H, W], its mask, the marks' labels and boxes (marks.marks) and the
+    labels of the specks among them, in the copy a single digit is looked for in."""
     ink, mask, _ = paper.find_ink(paper.shrink(rgb, WORK_SIDE))
     labels, boxes = marks.marks(mask)
     if not boxes:
         raise BlankPicture()
     sides = np.array([max(x1 - x0, y1 - y0) for x0, y0, x1, y1 in boxes])
-    specks = np.flatnonzero(sides < SPECK * sides.max()) + 1
-    return normalise(ink, mask & ~np.isin(labels, specks)).reshape([1, SIZE * SIZE])
+    return ink, mask, labels, boxes, np.flatnonzero(sides < SPECK * sides.max()) + 1
+
+
+def side_by_side(rgb):
+    """How many marks stand side by side in the picture's row, as the digits of a number do:
+    its marks (specks left out) at least half as tall as the tallest and beside it, where
+    most of its marks are such (0 where not: a texture, a page of writing). Two or more: a
+    number, likely, which --number reads."""
+    _, _, _, boxes, specks = _marks(rgb)
+    boxes = [b for k, b in enumerate(boxes, 1) if k not in set(specks)]
+    _, top, _, bottom = max(boxes, key=lambda b: b[3] - b[1])
+    beside = [b for b in boxes if 2 * (b[3] - b[1]) >= bottom - top
+              and b[1] < bottom and b[3] > top]
+    return len(beside) if 2 * len(beside) >= len(boxes) else 0
 
 
 def normalise(ink, mask):

@@ -12,12 +12,9 @@
     reading.not_a_digit    True when the picture holds no digit: blank, or the judge says
                            its input is no whole digit (then probabilities and inputs still
                            say what the network would have answered)
-    reading.as_number      for a single digit judged no whole digit: '2026' when the picture,
-                           read as a number, surely holds one of two digits or more, not all
-                           cut from one mark (a letter's strokes are 1s: A, H, U, W); a hint
-                           to read it with --number; else None
-    reading.marks          a number's: how many marks (pieces of ink apart) its digits are
-                           read from
+    reading.several        for a single digit judged no whole digit: True when its marks stand
+                           side by side, as a number's digits do (picture.side_by_side): a
+                           hint to read it with --number; else None
 """
 import collections
 import time
@@ -41,8 +38,7 @@ NOT_A_DIGIT = 'not a digit'
 NOT_A_NUMBER = 'not a number'
 
 Reading = collections.namedtuple('Reading', 'digits probabilities inputs boxes rows whole '
-                                 'not_a_digit as_number marks',
-                                 defaults=(None, None, False, None, None))
+                                 'not_a_digit several', defaults=(None, None, False, None))
 def read(source, model, number=False, method=picture.DEFAULT, timings=None, judge=None):
     """Reads one digit (or with `number`, a whole number) from a picture file or its bytes.
     With a `judge` (mnist_lib/judge.Judge), a single digit read with the default
@@ -92,29 +88,12 @@ def read(source, model, number=False, method=picture.DEFAULT, timings=None, judg
                 not len(whole) or whole[0] < JUDGED_BELOW))
             spent['judge'] = time.perf_counter() - judged
             if reading.not_a_digit and len(whole):
-                reading = reading._replace(as_number=_as_number(source, model, judge, spent))
+                reading = reading._replace(several=picture.side_by_side(rgb) > 1)
     if timings is not None:
         for key, secs in spent.items():
             timings[key] = timings.get(key, 0.0) + secs
     digits = [] if reading.not_a_digit else reading.probabilities.argmax(axis=1)
     return reading._replace(digits=[int(d) for d in digits])
-
-
-def _as_number(source, model, judge, spent):
-    """'2026' when the picture in `source`, read as a number, holds digits read from two marks
-    or more that the judge and the network together find rather digits than not (sureness);
-    else None.
-    `spent` gains the seconds as 'number'."""
-    started = time.perf_counter()
-    try:
-        reading = _read_number(decode.load_sized(source, digit_finder.WORK_SIDE)[0], model,
-                               judge, {})
-    except picture.PictureError:  # too many marks, grid paper: no hint
-        reading = None
-    spent['number'] = time.perf_counter() - started
-    if reading is None or reading.marks < 2 or sureness(reading) < judge_lib.THRESHOLD:
-        return None
-    return number_text(reading)
 
 
 def _in_picture(boxes, shape, size):
@@ -170,16 +149,14 @@ def _read_turned(rgb, model, judge, quarter, spent):
     for key, secs in (('preprocess', found - started), ('network', network - found),
                       ('judge', time.perf_counter() - network)):
         spent[key] = spent.get(key, 0.0) + secs
-    chosen, counts, at, marks = [], [], 0, set()
-    for r, row in enumerate(rows):
+    chosen, counts, at = [], [], 0
+    for row in rows:
         mine = slice(at, at + len(row.pieces))
         at += len(row.pieces)
         score = best_path.scores(row.pieces, probabilities[mine], whole[mine], row.cuts)
-        path = best_path.best(row, score)
-        chosen += [mine.start + k for k in path]
+        path = [mine.start + k for k in best_path.best(row, score)]
+        chosen += path
         counts.append(len(path))
-        marks |= {(r, sum(not cut for cut in row.cuts[1:row.pieces[k].start + 1]))
-                  for k in path}  # (row, which of its marks) each digit was cut from
     h, w = rgb.shape[:2]
     back = {0: lambda x0, y0, x1, y1: (x0, y0, x1, y1),  # a box in the turned picture
             1: lambda x0, y0, x1, y1: (w - y1, x0, w - y0, x1),
@@ -187,7 +164,7 @@ def _read_turned(rgb, model, judge, quarter, spent):
     return Reading([int(d) for d in probabilities[chosen].argmax(axis=1)],
                    probabilities[chosen], inputs[chosen],
                    [back(*every[k].box) for k in chosen], [n for n in counts if n],
-                   whole[chosen], not chosen, marks=len(marks))
+                   whole[chosen], not chosen)
 
 
 def row_texts(reading):
@@ -251,16 +228,17 @@ def doubt(reading):
 
 
 def number_hint(reading):
-    """'a number? --number reads 2026' for a single digit judged no whole digit in a picture
-    that holds a number (reading.as_number); None otherwise."""
-    return 'a number? --number reads %s' % reading.as_number if reading.as_number else None
+    """'a number? add --number to read several digits' for a single digit judged no whole
+    digit whose marks stand side by side (reading.several); None otherwise."""
+    return 'a number? add --number to read several digits' if reading.several else None
 
 
 def answer_line(reading, number=False):
     """'2026 (97.3%)', and ' not sure: 3 or 5?' after it when unsure: the batch mode's line.
     A picture with no digit: 'not a digit (blank picture)', or 'not a digit (forced: 7,
-    97.1%)', what the network would have said, and ' a number? --number reads 2026' after it
-    when the picture holds one (number_hint); with `number`, 'not a number'."""
+    97.1%)', what the network would have said, and ' a number? add --number to read several
+    digits' after it where its marks stand side by side (number_hint); with `number`, 'not a
+    number'."""
     if reading.not_a_digit and number:
         return NOT_A_NUMBER
     if reading.not_a_digit:
@@ -268,7 +246,7 @@ def answer_line(reading, number=False):
             return NOT_A_DIGIT + ' (blank picture)'
         p = reading.probabilities[0]
         return NOT_A_DIGIT + ' (forced: %d, %.1f%%)' % (p.argmax(), 100 * p.max()) + (
-            ' ' + number_hint(reading) if reading.as_number else '')
+            ' ' + number_hint(reading) if reading.several else '')
     text = '%s (%.1f%%)' % (number_text(reading), 100 * confidence(reading))
     unsure = doubt(reading)
     return text + (' not sure: %s or %s?' % unsure if unsure else '')

@@ -56,8 +56,9 @@ def answer(reading, kind, timings, number=False):
     """The JSON answer for a reading (the same facts the app prints). A picture with no
     digit: "not_a_digit": true, "number": "", "digits": [], and the network's probabilities
     and input as it would have answered; "whole_digit" is the judge's probability (the least
-    of a number's digits; 0 for a blank picture; null when it was not asked); "as_number" the
-    number such a picture holds when it surely holds one (else null). With `number`,
+    of a number's digits; 0 for a blank picture; null when it was not asked); "several_marks"
+    whether such a picture's marks stand side by side, as a number's digits (null when not
+    asked), which "notice" then says to read as a number. With `number`,
     "not_a_number" says the same of a whole number. "boxes" are in the picture's own pixels,
     upright (EXIF)."""
     doubt = recognise.doubt(reading)
@@ -72,10 +73,9 @@ def answer(reading, kind, timings, number=False):
             'inputs': [data_uri(a) for a in reading.inputs],
             'boxes': [list(b) for b in reading.boxes],
             'unsure': doubt is not None,
-            'as_number': reading.as_number,
+            'several_marks': reading.several,
             'notice': 'not sure: %s or %s?' % doubt if doubt else
-            'A number? Tick "number" to read it: %s' % reading.as_number if reading.as_number
-            else None,
+            'A number? Tick "number" to read several digits.' if reading.several else None,
             'ms': {k: round(1000 * v, 2) for k, v in timings.items()}}
 
 

@@ -158,35 +158,41 @@ def test_number_interactive(mlp_dir, tmp_path):
                              'the path of test picture:The prediction number is: 2026\n')
 
 
-def test_a_number_read_as_one_digit_says_what_number_reads(mlp_dir, url, tmp_path):
-    """A photo of a number read without --number is "not a digit": the answer says what
-    --number reads, in batch mode, the dialogue and the JSON (the page shows its notice);
-    not for one letter whose strokes --number reads as 1s."""
+def test_a_number_read_as_one_digit_says_to_add_number(mlp_dir, url, tmp_path):
+    """A photo of a number read without --number is "not a digit": the answer says to read it
+    with --number, in batch mode, the dialogue and the JSON (the page shows its notice);
+    not for a letter in one stroke, an underlined digit or a page of blots."""
     mnist_number('2026', seed=1).save(tmp_path / 'n.png')
-    letter = Image.new('L', (300, 300), 255)
-    ImageDraw.Draw(letter).line([(90, 60), (90, 240)], fill=0, width=16)
-    ImageDraw.Draw(letter).line([(90, 150), (210, 150)], fill=0, width=16)
-    ImageDraw.Draw(letter).line([(210, 60), (210, 240)], fill=0, width=16)
-    letter.save(tmp_path / 'H.png')
-    as_number = app('--model_dir', mlp_dir, '--number', tmp_path / 'H.png')
-    assert len(re.match(ANSWER, as_number.stdout).group(2)) == 2  # '11': no hint offers it
-    result = app('--model_dir', mlp_dir, tmp_path / 'n.png', tmp_path / 'H.png')
+    for name, strokes in (('H', [[(90, 60), (90, 240)], [(90, 150), (210, 150)],
+                                 [(210, 60), (210, 240)]]),  # one mark
+                          ('1_', [[(150, 40), (150, 220)], [(60, 260), (240, 260)]]),
+                          ('blots', [[(x, y), (x + 12, y + 20)] for x in range(20, 280, 50)
+                                     for y in range(20, 280, 50)])):
+        drawn = Image.new('L', (300, 300), 255)
+        for stroke in strokes:
+            ImageDraw.Draw(drawn).line(stroke, fill=0, width=16)
+        drawn.save(tmp_path / ('%s.png' % name))
+    others = [tmp_path / ('%s.png' % name) for name in ('H', '1_', 'blots')]
+    result = app('--model_dir', mlp_dir, tmp_path / 'n.png', *others)
     assert result.returncode == 0, result.stderr
-    number, letter = result.stdout.splitlines()
-    assert re.match(r'^%s: not a digit \(forced: \d, [0-9.]+%%\) a number\? --number reads '
-                    r'2026$' % re.escape(str(tmp_path / 'n.png')), number), number
-    assert re.match(r'^.*H.png: not a digit \(forced: \d, [0-9.]+%\)$', letter), letter
+    number, *rest = result.stdout.splitlines()
+    assert re.match(r'^%s: not a digit \(forced: \d, [0-9.]+%%\) a number\? add --number to '
+                    r'read several digits$' % re.escape(str(tmp_path / 'n.png')), number), number
+    assert all(': not a digit (forced: ' in line and '--number' not in line for line in rest), rest
     result = app('--model_dir', mlp_dir, stdin='1\n%s\n' % (tmp_path / 'n.png'))
     assert result.stdout == ('input the number of test pictures:the path of test picture:'
                              'The prediction number is: not a digit\n'
-                             'a number? --number reads 2026\n')
-    with open(tmp_path / 'n.png', 'rb') as f:
-        request = urllib.request.Request(url + '/predict', data=f.read(), method='POST')
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        said = json.loads(reply.read())
-    assert said['not_a_digit'] is True and said['as_number'] == '2026'
-    assert said['notice'] == 'A number? Tick "number" to read it: 2026'
-    assert said['unsure'] is False
+                             'a number? add --number to read several digits\n')
+    said = {}
+    for name in ('n', 'H'):
+        with open(tmp_path / ('%s.png' % name), 'rb') as f:
+            request = urllib.request.Request(url + '/predict', data=f.read(), method='POST')
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            said[name] = json.loads(reply.read())
+    assert said['n']['not_a_digit'] is True and said['n']['several_marks'] is True
+    assert said['n']['notice'] == 'A number? Tick "number" to read several digits.'
+    assert said['n']['unsure'] is False
+    assert said['H']['several_marks'] is False and said['H']['notice'] is None
 
 
 def test_single_digit_save_input_name(mlp_dir, tmp_path):

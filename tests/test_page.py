@@ -145,7 +145,7 @@ def test_a_photo_of_a_number_read_as_one_digit_says_to_tick_number(page, tmp_pat
     until_answered(page, lambda: page.set_input_files('#photo', str(tmp_path / '17.png')))
     assert page.inner_text('#answer') == 'not a digit'
     assert page.is_visible('#notice')
-    assert page.inner_text('#notice') == 'A number? Tick "number" to read it: 17'
+    assert page.inner_text('#notice') == 'A number? Tick "number" to read several digits.'
 
 
 # How many of the pad's pixels are dark (the photo shown on it, or strokes).
