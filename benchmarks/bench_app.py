@@ -122,6 +122,29 @@ def tiny(made, folder, height=TINY):
     return items
 
 
+def cropped(made, folder, seed=3):
+    """The MNIST-made numbers `made` [(path, answer)] cropped to their ink, 5-30% of its
+    height left around it (seeded), as a user crops a number from a page: a margin line or a
+    box then runs from edge to edge of the crop, a little taller than the digits (a cell's
+    side). A line down the whole picture does not set the crop's top and bottom."""
+    rng = np.random.default_rng(seed)
+    os.makedirs(folder, exist_ok=True)
+    items = []
+    for path, answer in made:
+        im = Image.open(path).convert('RGB')
+        grey = np.asarray(im.convert('L'), np.float32)
+        dark = grey < np.median(grey) - 40
+        line = dark.mean(axis=0) > 0.6
+        rows = np.flatnonzero(dark[:, ~line].sum(axis=1) > 1)
+        cols = np.flatnonzero(dark[rows[0]:rows[-1] + 1].sum(axis=0) > 1)
+        room = lambda: int(rng.uniform(0.05, 0.3) * (rows[-1] - rows[0]))  # noqa: E731
+        crop = os.path.join(folder, os.path.basename(path)[:-4] + '.png')
+        im.crop((max(0, cols[0] - room()), max(0, rows[0] - room()),
+                 min(im.width, cols[-1] + room()), min(im.height, rows[-1] + room()))).save(crop)
+        items.append((crop, answer))
+    return items
+
+
 def tally(model, judge, items):
     """(numbers right, numbers, digits right, digits, wrong ['name -> answer']): a digit
     counts only inside a number read at the right length; rows are read top to bottom and
@@ -145,10 +168,11 @@ def tally(model, judge, items):
 def numbers(model_dirs, folder):
     """Whole-number and per-digit accuracy of --number, per model: on stroke-drawn numbers
     (the touching-digits subset apart), on 200 numbers written with MNIST's test digits
-    (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures, 100
-    others with one digit written small, 100 with a word set in type beside them (a unit,
-    which the answer leaves out), and on the real numbers of ../shared/numbers_dev
-    (two rows apart); and the time split for a 4-digit number in a
+    (synthetic/mnist_numbers.py; each kind apart), the same shrunk to tiny pictures and
+    cropped tight (a margin line or a box then a cell's side, a little taller than the
+    digits), 100 others with one digit written small, 100 with a word set in type beside
+    them (a unit, which the answer leaves out), and on the real numbers of
+    ../shared/numbers_dev (two rows apart); and the time split for a 4-digit number in a
     12 MP photo."""
     tf1()
     judge = judge_lib.Judge()
@@ -162,6 +186,10 @@ def numbers(model_dirs, folder):
     for extra, key in zip(mnist_numbers.EXTRAS, made_subsets):
         sets[key] = [(p, a) for p, a in made if p.endswith('_%s.jpg' % extra)]
     sets['tiny: MNIST-made, %d px high' % TINY] = tiny(made, os.path.join(folder, 'tiny'))
+    sets['MNIST-made, cropped tight'] = cropped(made, os.path.join(folder, 'cropped'))
+    for extra in ('margin', 'box'):
+        sets['MNIST-made, cropped tight, %s' % extra] = [
+            (p, a) for p, a in sets['MNIST-made, cropped tight'] if p.endswith('_%s.png' % extra)]
     for key, (extra, seed) in APART.items():
         sets[key] = mnist_numbers.make(os.path.join(folder, extra), count=100, seed=seed,
                                        data_dir=os.path.join(ROOT, 'data'), extras=(extra,))
@@ -175,13 +203,15 @@ def numbers(model_dirs, folder):
     results, wrong = {}, {kind: [] for kind in models}
     for kind, model in models.items():
         for key, items in sets.items():
-            if key in made_subsets or key == 'synthetic, touching':
+            if key in made_subsets or key == 'synthetic, touching' or (
+                    key.startswith('MNIST-made, cropped tight, ')):
                 continue  # counted from the whole set's answers below
             results[kind, key] = tally(model, judge, items)
             if key != 'MNIST-made' and key not in APART:
                 wrong[kind] += results[kind, key][4]
         for key, items in sets.items():  # the subsets, from the answers already given
-            whole = 'MNIST-made' if key in made_subsets else 'synthetic'
+            whole = ('MNIST-made' if key in made_subsets else 'MNIST-made, cropped tight'
+                     if key.startswith('MNIST-made, cropped tight') else 'synthetic')
             if (kind, key) not in results:
                 names = {os.path.basename(p) for p, _ in items}
                 bad = [w for w in results[kind, whole][4] if w.split(' -> ')[0] in names]
