@@ -148,8 +148,9 @@ def application(method=picture.DEFAULT, number=False, save_input=None, lines=Non
         unsure = recognise.doubt(reading)
         if unsure:
             print('not sure: %s or %s?' % unsure)
-        if recognise.number_hint(reading):
-            print(recognise.number_hint(reading))
+        hint = recognise.number_hint(reading)
+        if hint:
+            print(hint)
     return 1 if failed else 0
 
 

@@ -117,8 +117,7 @@ class Trainer(object):
         self.lock.close()
         try:
             self.lock = checkpoints.hold(self.model_dir)
-        except UsageError as e:
-            self.lock = open(os.devnull)  # (closed on the way out, as the lock would be)
+        except UsageError as e:  # (__exit__ closes the old lock again: no harm)
             raise UsageError('%s was removed while this trainer ran, which stops without '
                              'saving its steps since the last checkpoint: %s'
                              % (self.model_dir, e))
