@@ -20,7 +20,9 @@ letter beside the number unread does not grow dearer with each cut that parts it
 (each of which, alone, is a 1), while touching digits cost as the digits they are. Every
 term is a log-probability or a cost, never a reward, so reading two digits as one wide piece
 is not cheaper than reading them apart: the judge says a pair is no whole digit. The best
-path is found by dynamic programming over the atoms, not by trying every combination.
+path is found by dynamic programming over the atoms, not by trying every combination. Last,
+a mark that the path reads cut in parts as 1s only is left unread (without_strokes): the
+strokes of a letter (A, H, U, W), each a 1 alone.
 """
 import numpy as np
 
@@ -83,3 +85,19 @@ def skip_mark(sizes, widths):
     as one mark however many parts it was cut into, SKIP * its height (at most H) for each
     digit its width may hold (one per CUT_FROM * H: a mark that wide may be two, and is cut)."""
     return SKIP * min(max(sizes), 1.0) * max(1.0, sum(widths) / digits.CUT_FROM)
+
+
+def without_strokes(row, path, digits):
+    """`path` (best()'s, `digits` the digits it reads) without the pieces of any mark that it
+    reads cut in parts as 1s only (two or more): the strokes of a letter (A, H, N, U, V, W, m),
+    each a 1 alone to the judge and the network, are no digits."""
+    mark, groups = None, []
+    for k, d in zip(path, digits):
+        piece = row.pieces[k]
+        if mark is not None and all(row.cuts[mark:piece.start + 1]):
+            groups[-1].append((k, d))  # a part of the same mark as the piece before
+        else:
+            groups.append([(k, d)])
+        mark = piece.end
+    return [k for group in groups
+            if len(group) < 2 or any(d != 1 for _, d in group) for k, _ in group]

@@ -154,7 +154,9 @@ def _read_turned(rgb, model, judge, quarter, spent):
         mine = slice(at, at + len(row.pieces))
         at += len(row.pieces)
         score = best_path.scores(row.pieces, probabilities[mine], whole[mine], row.cuts)
-        path = [mine.start + k for k in best_path.best(row, score)]
+        path = best_path.best(row, score)
+        path = [mine.start + k for k in best_path.without_strokes(
+            row, path, probabilities[mine][path].argmax(axis=1))]
         chosen += path
         counts.append(len(path))
     h, w = rgb.shape[:2]

@@ -103,3 +103,18 @@ def test_the_dynamic_programme_finds_the_best_of_all_paths():
                                           for a, b in zip(p, p[1:]))]
         found = best_path.best(Row(pieces, sizes, cuts, widths), score)
         assert np.isclose(value(found), max(map(value, paths)))
+
+
+def test_a_mark_read_in_parts_as_1s_only_is_a_letters_strokes():
+    """An H beside a 4, cut at its bar: each upright is surely a 1 (the bar, left unread
+    between them, costs little), and --number read `411` for it. A mark read in parts as 1s
+    only is left unread; one read as other digits (touching 17) or a 1 alone stays."""
+    pieces = [piece(0, 1), piece(1, 2, width=0.2), piece(2, 3, 0.1), piece(3, 4, width=0.2),
+              piece(4, 5, width=0.2)]
+    cuts = [False, False, True, True, False, False]  # atoms 1-3: one mark (the H), cut twice
+    row = Row(pieces, [1.0, 1.0, 0.1, 1.0, 1.0], cuts, [0.5, 0.2, 0.5, 0.2, 0.2])
+    assert best_path.without_strokes(row, [0, 1, 3, 4], [4, 1, 1, 1]) == [0, 4]
+    assert best_path.without_strokes(row, [0, 1, 3, 4], [4, 1, 7, 1]) == [0, 1, 3, 4]
+    assert best_path.without_strokes(row, [1, 4], [1, 1]) == [1, 4]  # a 1 alone (its mark's
+    # other parts unread) and a 1 of a mark of its own
+    assert best_path.without_strokes(row, [], []) == []
