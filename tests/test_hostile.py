@@ -173,7 +173,8 @@ def check_lines(result, paths):
     assert len(lines) == len(paths), result.stdout[-2000:]
     for path, line in zip(paths, lines):
         assert re.match(r'^%s: (\S.* \(\d+\.\d%%\)( not sure: .*)?|error: \S.*'
-                        r'|not a digit( \(.*\))?|not a number)$'
+                        r'|not a digit( \(.*\))?( a number\? add --number to read several '
+                        r'digits)?|not a number)$'
                         % re.escape(path), line), line
     return lines
 
