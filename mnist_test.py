@@ -20,9 +20,9 @@ import mnist_generateds
 from mnist_lib import cli
 from mnist_lib import evaluation
 from mnist_lib import precision
+from mnist_lib import queue_runners
 from mnist_lib import report
 from mnist_lib import tf1
-from mnist_lib import training
 from mnist_lib import watcher
 
 TEST_INTERVAL_SECS = 5  # seconds between looks for a new checkpoint
@@ -54,7 +54,7 @@ def test(mnist, model_dir=mnist_backward.MODEL_SAVE_PATH, once=False,
         g.finalize()  # the graph is built once; polling adds nothing to it
         with tf.Session(config=precision.session_config()) as sess:
             if tfrecord_dir:
-                with training.QueueRunners(sess) as queues:
+                with queue_runners.QueueRunners(sess) as queues:
                     images, labels = queues.run([img_batch, label_batch])
             else:
                 images, labels = mnist.test.images, mnist.test.labels

@@ -1,6 +1,7 @@
 """The plumbing around the notes' training loop, written once for both trainers: restore or
-start, stop on a signal and save, time the steps, save and validate, run the queue runners,
-say how it ended. backward() keeps the notes' loop and hands the rest to a Trainer:
+start, stop on a signal and save (mnist_lib/stop_signal.py), time the steps, save and
+validate, run the queue runners (mnist_lib/queue_runners.py), say how it ended. backward()
+keeps the notes' loop and hands the rest to a Trainer:
 
     with training.Trainer(saver, global_step, model_dir, MODEL_NAME, steps, batch_size,
                           save_every, mixed_precision, validate) as trainer:
@@ -11,9 +12,7 @@ say how it ended. backward() keeps the notes' loop and hands the rest to a Train
                 print("After %d training step(s), loss on training batch is %g." % ...)
             trainer.save_if_due(step)
 """
-import contextlib
 import os
-import signal
 import time
 
 import numpy as np
@@ -21,8 +20,9 @@ import tensorflow.compat.v1 as tf
 
 from mnist_lib import checkpoints
 from mnist_lib import precision
-from mnist_lib import quiet
 from mnist_lib.errors import UsageError, first_line
+from mnist_lib.queue_runners import QueueRunners
+from mnist_lib.stop_signal import StopSignal, stopped  # noqa: F401  (training.StopSignal)
 
 SAVE_EVERY = 1000   # the notes save every 1000 steps
 SAVE_TRIES = 5      # a save refused by the file system (Windows: the watcher or TensorBoard
@@ -168,59 +168,6 @@ def restore_or_init(sess, saver, model_dir, global_step):
     return int(sess.run(global_step))
 
 
-class StopSignal(object):
-    """Turns the first Ctrl-C (SIGINT) or SIGTERM into a request to save and stop.
-
-    A second one ends the process at once, without saving (or, when the first one's save is
-    made, `saved` (step, path), with the line a stop ends with); one that comes while a
-    checkpoint is being written (`saving`), as soon as it is whole.
-    """
-
-    def __init__(self):
-        self.requested = None
-        self.saved = None
-        self._writing = False
-        self._pending = None  # a second signal that came while a checkpoint was written
-        self._previous = {}
-
-    def _handle(self, signum, frame):
-        if not self.requested:
-            self.requested = signal.Signals(signum).name
-        elif self._writing:  # ended now, it would leave a checkpoint's files half-written
-            self._pending = signum
-        else:
-            self._quit(signum)
-
-    def _quit(self, signum):
-        if self.saved:  # (the validation after that save was cut short)
-            print(stopped(self.requested, *self.saved), flush=True)
-        else:
-            print('Stopping without saving.', flush=True)
-        if quiet.interactive():  # a notebook: stop the cell, never the kernel
-            raise KeyboardInterrupt
-        os._exit(128 + signum)
-
-    @contextlib.contextmanager
-    def saving(self):
-        """Around the writing of a checkpoint: a second signal waits until it is whole."""
-        self._writing = True
-        try:
-            yield
-        finally:
-            self._writing = False
-            if self._pending:
-                self._quit(self._pending)
-
-    def __enter__(self):
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            self._previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def __exit__(self, *exc):
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)
-
-
 class Progress(object):
     """Times training steps between reports and writes the TensorBoard scalars.
 
@@ -261,50 +208,6 @@ class Progress(object):
 
     def close(self):
         self.writer.close()
-
-
-class QueueRunners(object):
-    """The notes' Coordinator + start_queue_runners, stopped and joined on the way out.
-
-    run() fetches from the queues with a time limit, so that a pipeline that
-    cannot deliver is an error instead of a hang. Without queue runners in the
-    graph it does nothing.
-    """
-
-    TIMEOUT_SECS = 120
-
-    def __init__(self, sess):
-        self.sess = sess
-
-    def __enter__(self):
-        self.coord = tf.train.Coordinator()
-        self.threads = tf.train.start_queue_runners(sess=self.sess, coord=self.coord)
-        return self
-
-    def run(self, fetches, feed_dict=None):
-        """sess.run, with a time limit only where the queues are read from."""
-        if feed_dict is not None or not self.threads:
-            return self.sess.run(fetches, feed_dict=feed_dict)
-        options = tf.RunOptions(timeout_in_ms=self.TIMEOUT_SECS * 1000)
-        try:
-            return self.sess.run(fetches, options=options)
-        except (tf.errors.DeadlineExceededError, tf.errors.OutOfRangeError,
-                tf.errors.DataLossError, tf.errors.CancelledError) as e:
-            raise UsageError('reading the records failed (%s)' % first_line(e))
-
-    def __exit__(self, kind, error, trace):
-        self.coord.request_stop()
-        try:
-            self.coord.join(self.threads, stop_grace_period_secs=5, ignore_live_threads=True)
-        except tf.errors.OpError as e:  # a queue thread's: records that hold no MNIST Example
-            if error is None or isinstance(error, UsageError):  # (it said: the queue closed)
-                raise UsageError('reading the records failed (%s)' % first_line(e))
-
-
-def stopped(signal_name, step, path):
-    """The line a run stopped by a signal ends with."""
-    return ('Stopped by %s at step %d; saved %s. Run again to resume.'
-            % (signal_name, step, path or 'nothing new'))
 
 
 def say_how_it_ended(stop, step, steps, path, model_dir):
