@@ -24,12 +24,11 @@ import mnist_backward
 import mnist_forward
 import mnist_app
 import mnist_numbers
+import number_sets
 from mnist_lib import judge as judge_lib
 from mnist_lib import picture
 from mnist_lib import recognise
 
-REAL_NUMBERS = os.path.join(os.path.dirname(ROOT), 'shared', 'numbers_dev')  # never copied in
-TINY = 84  # px: the MNIST-made numbers shrunk to this height (their digits about 20 px tall)
 # Sets of 100 MNIST-made numbers apart from the 200: their mnist_numbers kind and seed.
 APART = {'MNIST-made apart: one digit small (100)': (mnist_numbers.SMALL, 6),
          'MNIST-made apart: a word in type beside (100)': (mnist_numbers.WORD, 7)}
@@ -88,63 +87,6 @@ def app(model_dirs, photos_dir):
           % (ours, notes, notes / ours, whole))
 
 
-def real_numbers(folder=REAL_NUMBERS):
-    """The real handwritten numbers of ../shared/numbers_dev (never copied into the project):
-    {'one row': [(path, label)], 'two rows': [...]}, the label the file name's prefix; the
-    pictures SOURCES.tsv notes as two rows counted apart. None when the folder is absent."""
-    if not os.path.isdir(folder):
-        return None
-    two = set()
-    with open(os.path.join(folder, 'SOURCES.tsv')) as f:
-        for line in f.read().splitlines()[1:]:
-            cells = line.split('\t')
-            if len(cells) > 6 and cells[6].startswith('two rows'):
-                two.add(cells[0])
-    sets = {'one row': [], 'two rows': []}
-    for name in sorted(os.listdir(folder)):
-        if name[0].isdigit() and name.lower().endswith(('.png', '.jpg', '.jpeg')):
-            sets['two rows' if name in two else 'one row'].append(
-                (os.path.join(folder, name), name.split('_')[0]))
-    return sets
-
-
-def tiny(made, folder, height=TINY):
-    """The MNIST-made numbers `made` [(path, answer)] shrunk to `height` px high, as PNG in
-    `folder`: a thumbnail, or a number cropped tight from a small scan (mnist_numbers draws a
-    picture about 4.2 times as tall as its digits)."""
-    os.makedirs(folder, exist_ok=True)
-    items = []
-    for path, answer in made:
-        im = Image.open(path).convert('RGB')
-        small = os.path.join(folder, os.path.basename(path)[:-4] + '.png')
-        im.resize((max(1, round(im.width * height / im.height)), height), Image.LANCZOS).save(small)
-        items.append((small, answer))
-    return items
-
-
-def cropped(made, folder, seed=3):
-    """The MNIST-made numbers `made` [(path, answer)] cropped to their ink, 5-30% of its
-    height left around it (seeded), as a user crops a number from a page: a margin line or a
-    box then runs from edge to edge of the crop, a little taller than the digits (a cell's
-    side). A line down the whole picture does not set the crop's top and bottom."""
-    rng = np.random.default_rng(seed)
-    os.makedirs(folder, exist_ok=True)
-    items = []
-    for path, answer in made:
-        im = Image.open(path).convert('RGB')
-        grey = np.asarray(im.convert('L'), np.float32)
-        dark = grey < np.median(grey) - 40
-        line = dark.mean(axis=0) > 0.6
-        rows = np.flatnonzero(dark[:, ~line].sum(axis=1) > 1)
-        cols = np.flatnonzero(dark[rows[0]:rows[-1] + 1].sum(axis=0) > 1)
-        room = lambda: int(rng.uniform(0.05, 0.3) * (rows[-1] - rows[0]))  # noqa: E731
-        crop = os.path.join(folder, os.path.basename(path)[:-4] + '.png')
-        im.crop((max(0, cols[0] - room()), max(0, rows[0] - room()),
-                 min(im.width, cols[-1] + room()), min(im.height, rows[-1] + room()))).save(crop)
-        items.append((crop, answer))
-    return items
-
-
 def tally(model, judge, items):
     """(numbers right, numbers, digits right, digits, wrong ['name -> answer']): a digit
     counts only inside a number read at the right length; rows are read top to bottom and
@@ -185,17 +127,18 @@ def numbers(model_dirs, folder):
     made_subsets = ['MNIST-made, %s' % extra for extra in mnist_numbers.EXTRAS]
     for extra, key in zip(mnist_numbers.EXTRAS, made_subsets):
         sets[key] = [(p, a) for p, a in made if p.endswith('_%s.jpg' % extra)]
-    sets['tiny: MNIST-made, %d px high' % TINY] = tiny(made, os.path.join(folder, 'tiny'))
-    sets['MNIST-made, cropped tight'] = cropped(made, os.path.join(folder, 'cropped'))
+    sets['tiny: MNIST-made, %d px high' % number_sets.TINY] = number_sets.tiny(
+        made, os.path.join(folder, 'tiny'))
+    sets['MNIST-made, cropped tight'] = number_sets.cropped(made, os.path.join(folder, 'cropped'))
     for extra in ('margin', 'box'):
         sets['MNIST-made, cropped tight, %s' % extra] = [
             (p, a) for p, a in sets['MNIST-made, cropped tight'] if p.endswith('_%s.png' % extra)]
     for key, (extra, seed) in APART.items():
         sets[key] = mnist_numbers.make(os.path.join(folder, extra), count=100, seed=seed,
                                        data_dir=os.path.join(ROOT, 'data'), extras=(extra,))
-    real = real_numbers()
+    real = number_sets.real_numbers()
     if real is None:
-        print('(%s is absent: the real numbers are not measured)' % REAL_NUMBERS)
+        print('(%s is absent: the real numbers are not measured)' % number_sets.REAL_NUMBERS)
     else:
         sets.update(('real, %s' % k, v) for k, v in real.items())
     models = {kind: mnist_app.open_model(kind, model_dirs.get(kind)) for kind in mnist_app.MODELS}

@@ -19,6 +19,7 @@ from PIL import Image
 from common import tf1
 import bench_app
 import mnist_app
+import number_sets
 from mnist_lib import decode
 from mnist_lib import digits as digit_finder
 from mnist_lib import judge as judge_lib
@@ -56,7 +57,7 @@ def main():
     args = parser.parse_args()
     tf1()
     model, judge = mnist_app.open_model(args.kind, args.model_dir), judge_lib.Judge()
-    items = bench_app.real_numbers()['one row']
+    items = number_sets.real_numbers()['one row']
     found = crops(model, judge, items, args.margin)
     print('%s: %d of %d one-row numbers read right as they are; cropped to them:'
           % (args.kind, len(found), len(items)))

@@ -26,13 +26,13 @@ import numpy as np
 from PIL import Image
 
 from common import ROOT, tf1
-import bench_app
 import bench_augment
 import input_data
 import make_pictures
 import mnist_app
 import mnist_on_paper
 import normalise_before
+import number_sets
 from mnist_lib import digits as digit_finder
 from mnist_lib import judge as judge_lib
 from mnist_lib import picture
@@ -71,11 +71,11 @@ def numbers_dev_digits(cutter, folder):
     length, cut from the pictures by its boxes with a margin of 15% of their height (never
     into a neighbour's box), as PNGs in `folder`: [(path, digit)]. A picture stored sideways
     is turned upright first."""
-    real = bench_app.real_numbers()
+    real = number_sets.real_numbers()
     if real is None or cutter is None:
         return []
     sideways = set()
-    with open(os.path.join(bench_app.REAL_NUMBERS, 'SOURCES.tsv')) as f:
+    with open(os.path.join(number_sets.REAL_NUMBERS, 'SOURCES.tsv')) as f:
         sideways = {line.split('\t')[0] for line in f if 'stored sideways' in line}
     items, judge = [], judge_lib.Judge()
     for path, truth in real['one row']:
